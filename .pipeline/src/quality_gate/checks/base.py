@@ -1,0 +1,126 @@
+"""What every check shares: turning an execution into a verdict, findings and readable output."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from abc import ABC, abstractmethod
+
+from ..execution import Command, Execution, Layout
+from ..findings import Finding, Outcome, Verdict, count, headline
+
+
+class OutputError(ValueError):
+    """The tool's machine-readable output could not be read."""
+
+
+class Check(ABC):
+    """One tool: its command line, what its exit codes mean, and how to read its output."""
+
+    name: str
+    module: str
+    cache_variable: str
+    config_file: str
+
+    def command(self, layout: Layout) -> Command:
+        """The invocation for this layout, the same under every runner."""
+        return Command(self.name, self.module, tuple(self.arguments(layout)), self.cache_variable)
+
+    def config_path(self, layout: Layout) -> str:
+        """The tool's configuration file inside the layout's config directory."""
+        return posixpath.join(layout.config, self.config_file)
+
+    @abstractmethod
+    def arguments(self, layout: Layout) -> list[str]:
+        """The tool's arguments; never ones that let it rewrite the source."""
+
+    @abstractmethod
+    def classify(self, exit_code: int) -> Verdict:
+        """What the tool's exit code says."""
+
+    @abstractmethod
+    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
+        """The findings in the tool's machine-readable output; raises OutputError when unreadable."""
+
+    @abstractmethod
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+        """The findings in the tool's familiar text form."""
+
+    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
+        """Why the tool itself failed; by default the last lines it wrote to stderr."""
+        del findings, layout
+        return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
+
+    def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
+        """The end of the headline for a tool that ran."""
+        del verdict, execution
+        return count(len(findings), "finding")
+
+    def review(self, verdict: Verdict, findings: list[Finding]) -> Verdict:
+        """A second look at the verdict once the findings are known; most tools need none."""
+        del findings
+        return verdict
+
+    def interpret(self, execution: Execution, layout: Layout) -> Outcome:
+        """Verdict, findings and output of one execution; a tool that failed is never taken for findings."""
+        if execution.error is not None:
+            return _broken(self.name, execution.error, (), execution.error)
+        verdict = self.classify(execution.exit_code)
+        try:
+            findings = sorted(self.parse(execution, layout))
+        except OutputError as error:
+            if verdict is not Verdict.BROKEN:
+                reason = f"its output could not be read ({error}); exit code {execution.exit_code}"
+                return _broken(self.name, reason, (), _join(execution.stdout, execution.stderr))
+            findings = []
+        verdict = self.review(verdict, findings)
+        output = self.render(findings, execution, layout)
+        if verdict is Verdict.BROKEN:
+            reason = self.broken_reason(execution, findings, layout)
+            return _broken(self.name, reason, tuple(findings), _with_stderr(output, execution))
+        if verdict is Verdict.FAILED and not findings:
+            reason = f"exit code {execution.exit_code} without any finding: {self.broken_reason(execution, findings, layout)}"
+            return _broken(self.name, reason, (), _with_stderr(output, execution))
+        detail = self.detail(verdict, findings, execution)
+        return Outcome(verdict, tuple(findings), output, headline(self.name, verdict, detail))
+
+
+def _broken(tool: str, reason: str, findings: tuple[Finding, ...], output: str) -> Outcome:
+    return Outcome(Verdict.BROKEN, findings, output, headline(tool, Verdict.BROKEN, reason))
+
+
+def _with_stderr(output: str, execution: Execution) -> str:
+    """The rendered output, plus what the tool said on stderr unless the rendering already holds it."""
+    return output if execution.stderr.strip() in output else _join(output, execution.stderr)
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(part.rstrip("\n") for part in parts if part.strip())
+
+
+def last_lines(text: str, limit: int = 3) -> str:
+    """The last non-empty lines of a tool's message, joined on one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " | ".join(lines[-limit:])
+
+
+def relative(path: str, layout: Layout) -> str:
+    """A tool's path made relative to the working directory, so that both runners report the same."""
+    if posixpath.isabs(path) and layout.workdir:
+        rel = posixpath.relpath(path, layout.workdir)
+        if not rel.startswith(".."):
+            return rel
+    return posixpath.normpath(path)
+
+
+def load_json(text: str) -> object:
+    """Parse a JSON document, naming the problem when it is not one."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise OutputError(f"not JSON: {error.msg} at line {error.lineno}") from None
+
+
+def position(finding: Finding) -> str:
+    """`path:line:column`, the form editors and terminals link to."""
+    return f"{finding.path}:{finding.line}:{finding.column}"

@@ -1,0 +1,60 @@
+"""black in check mode: it has no machine format, so its status lines and diff are read."""
+
+from __future__ import annotations
+
+import re
+
+from ..execution import Execution, Layout
+from ..findings import Finding, Verdict
+from .base import Check, relative
+
+WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
+DIFF_HEADER = re.compile(r"^--- (?P<path>.+?)\t", re.MULTILINE)
+HUNK = re.compile(r"^@@ -(?P<line>\d+)", re.MULTILINE)
+ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
+
+
+class Black(Check):
+    """black --check --diff with the gate's black.toml: it reports, it never rewrites."""
+
+    name = "black"
+    module = "black"
+    cache_variable = "BLACK_CACHE_DIR"
+    config_file = "black.toml"
+
+    def arguments(self, layout: Layout) -> list[str]:
+        return ["--check", "--diff", "--config", self.config_path(layout), layout.source]
+
+    def classify(self, exit_code: int) -> Verdict:
+        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
+
+    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
+        first_lines = _first_changed_lines(execution.stdout, layout)
+        findings = []
+        for match in WOULD_REFORMAT.finditer(execution.stderr):
+            path = relative(match["path"].strip(), layout)
+            line = first_lines.get(path, 1)
+            findings.append(Finding(path, line, 1, "black", "unformatted", "would reformat", "style", fixable=True))
+        return findings
+
+    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
+        errors = ERROR_LINE.findall(execution.stderr)
+        if errors:
+            return " | ".join(error.removeprefix("error: ") for error in errors[:3]).replace(layout.workdir.rstrip("/") + "/", "")
+        return super().broken_reason(execution, findings, layout)
+
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+        del findings
+        text = "\n".join(part.rstrip("\n") for part in (execution.stdout, execution.stderr) if part.strip())
+        return text.replace(layout.workdir.rstrip("/") + "/", "") if layout.workdir else text
+
+
+def _first_changed_lines(diff: str, layout: Layout) -> dict[str, int]:
+    """The first line of the first hunk of each file in black's diff."""
+    lines: dict[str, int] = {}
+    headers = list(DIFF_HEADER.finditer(diff))
+    for index, header in enumerate(headers):
+        end = headers[index + 1].start() if index + 1 < len(headers) else len(diff)
+        hunk = HUNK.search(diff, header.end(), end)
+        lines[relative(header["path"], layout)] = max(1, int(hunk["line"])) if hunk else 1
+    return lines

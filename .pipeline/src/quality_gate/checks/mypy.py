@@ -1,0 +1,69 @@
+"""mypy with JSON Lines output: errors are findings, notes explain them, exit 2 means it could not run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..execution import Execution, Layout
+from ..findings import Finding, Verdict, count
+from .base import Check, OutputError, last_lines, position, relative
+
+
+class Mypy(Check):
+    """mypy with the gate's mypy.ini; its cache lives outside the source."""
+
+    name = "mypy"
+    module = "mypy"
+    cache_variable = "MYPY_CACHE_DIR"
+    config_file = "mypy.ini"
+
+    def arguments(self, layout: Layout) -> list[str]:
+        return ["--config-file", self.config_path(layout), "--output", "json", layout.source]
+
+    def classify(self, exit_code: int) -> Verdict:
+        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
+
+    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
+        findings: list[Finding] = []
+        for line in execution.stdout.splitlines():
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise OutputError(f"not a JSON line: {line[:120]!r}") from None
+            if isinstance(record, dict) and record.get("severity") == "error":
+                findings.append(_finding(record, layout))
+        return findings
+
+    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
+        del layout
+        if findings:
+            return "; ".join(f"{position(f)}: {f.message} [{f.rule}]" for f in findings[:3])
+        return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
+
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+        del execution, layout
+        lines = [f"{position(f)}: error: {f.message}  [{f.rule}]" for f in findings]
+        files = len({f.path for f in findings})
+        if findings:
+            lines.append(f"Found {count(len(findings), 'error')} in {count(files, 'file')}")
+        return "\n".join(lines)
+
+
+def _finding(record: dict[str, Any], layout: Layout) -> Finding:
+    try:
+        hint = record.get("hint")
+        message = str(record["message"]) + (f" ({hint})" if hint else "")
+        return Finding(
+            path=relative(str(record["file"]), layout),
+            line=max(1, int(record["line"])),
+            column=int(record.get("column") or 0) + 1,
+            tool="mypy",
+            rule=str(record.get("code") or "error"),
+            message=message,
+            severity="error",
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise OutputError(f"unexpected mypy record {record!r}: {error!r}") from None

@@ -1,0 +1,88 @@
+"""pylint: json2 output, bit-flag exit codes, and the user's fail-under respected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..execution import Execution, Layout
+from ..findings import Finding, Verdict, count
+from .base import Check, OutputError, load_json, position, relative
+
+FATAL = 1
+USAGE_ERROR = 32
+# Messages that say the configuration is wrong: the tool could not run as configured.
+CONFIG_SYMBOLS = frozenset({"unrecognized-option", "bad-configuration-section", "config-parse-error"})
+
+
+class Pylint(Check):
+    """pylint with the gate's rcfile."""
+
+    name = "pylint"
+    module = "pylint"
+    cache_variable = "PYLINTHOME"
+    config_file = ".pylintrc"
+
+    def arguments(self, layout: Layout) -> list[str]:
+        return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", layout.source]
+
+    def classify(self, exit_code: int) -> Verdict:
+        if exit_code & (FATAL | USAGE_ERROR):
+            return Verdict.BROKEN
+        return Verdict.PASSED if exit_code == 0 else Verdict.FAILED
+
+    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
+        return [_finding(message, layout) for message in _report(execution.stdout)["messages"]]
+
+    def review(self, verdict: Verdict, findings: list[Finding]) -> Verdict:
+        if any(finding.message.endswith(tuple(f"({symbol})" for symbol in CONFIG_SYMBOLS)) for finding in findings):
+            return Verdict.BROKEN
+        return verdict
+
+    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
+        serious = [f for f in findings if f.severity in {"fatal", "error"} and f.rule != "E0001"]
+        if serious:
+            return "; ".join(f"{position(f)}: {f.message}" for f in serious[:3])
+        return super().broken_reason(execution, findings, layout)
+
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+        del layout
+        lines = [f"{position(f)}: {f.rule}: {f.message}" for f in findings]
+        score = _score(execution.stdout)
+        if score is not None:
+            lines.append(f"Your code has been rated at {score:.2f}/10")
+        return "\n".join(lines)
+
+    def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
+        score = _score(execution.stdout)
+        rated = "" if score is None else f", rated {score:.2f}/10"
+        return f"{count(len(findings), 'finding')}{rated}"
+
+
+def _report(stdout: str) -> dict[str, Any]:
+    report = load_json(stdout)
+    if not isinstance(report, dict) or not isinstance(report.get("messages"), list):
+        raise OutputError("no 'messages' list in pylint's json2 report")
+    return report
+
+
+def _score(stdout: str) -> float | None:
+    try:
+        score = _report(stdout).get("statistics", {}).get("score")
+    except OutputError:
+        return None
+    return float(score) if isinstance(score, int | float) else None
+
+
+def _finding(message: dict[str, Any], layout: Layout) -> Finding:
+    try:
+        return Finding(
+            path=relative(str(message["path"]), layout),
+            line=int(message.get("line") or 1),
+            column=int(message.get("column") or 0) + 1,
+            tool="pylint",
+            rule=str(message["messageId"]),
+            message=f"{message['message']} ({message['symbol']})",
+            severity=str(message["type"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise OutputError(f"unexpected pylint message {message!r}: {error!r}") from None

@@ -1,0 +1,58 @@
+"""ruff check (linting only; black is the formatter) with JSON output and no fixing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..execution import Execution, Layout
+from ..findings import Finding, Verdict, count
+from .base import Check, OutputError, load_json, position, relative
+
+
+class Ruff(Check):
+    """ruff check with the gate's pyproject.toml; --no-fix whatever the config says."""
+
+    name = "ruff"
+    module = "ruff"
+    cache_variable = "RUFF_CACHE_DIR"
+    config_file = "pyproject.toml"
+
+    def arguments(self, layout: Layout) -> list[str]:
+        return ["check", "--config", self.config_path(layout), "--output-format=json", "--no-fix", layout.source]
+
+    def classify(self, exit_code: int) -> Verdict:
+        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
+
+    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
+        report = load_json(execution.stdout)
+        if not isinstance(report, list):
+            raise OutputError("ruff's JSON output is not a list")
+        return [_finding(entry, layout) for entry in report]
+
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+        del execution, layout
+        lines = [f"{position(f)}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings]
+        fixable = sum(f.fixable for f in findings)
+        if findings:
+            lines.append(f"Found {count(len(findings), 'error')}.")
+        if fixable:
+            lines.append(f"[*] {fixable} fixable with `fix`.")
+        return "\n".join(lines)
+
+
+def _finding(entry: Any, layout: Layout) -> Finding:
+    try:
+        location = entry["location"]
+        fix = entry.get("fix")
+        return Finding(
+            path=relative(str(entry["filename"]), layout),
+            line=max(1, int(location["row"])),
+            column=max(1, int(location["column"])),
+            tool="ruff",
+            rule=str(entry.get("code") or "syntax-error"),
+            message=str(entry["message"]),
+            severity=str(entry.get("severity") or "error"),
+            fixable=isinstance(fix, dict) and fix.get("applicability") == "safe",
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise OutputError(f"unexpected ruff entry {entry!r}: {error!r}") from None

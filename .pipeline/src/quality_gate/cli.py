@@ -1,0 +1,98 @@
+"""The local front door: the same checks, pins and configs as the Dagger module, without Docker."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import anyio
+
+from . import gate
+from .execution import Layout
+from .findings import ToolResult, Verdict
+from .functions import SINGLE, all_checks, check_for
+from .local import LocalRunner
+from .reports import summary
+
+EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: said in one line with what to do, never as a traceback."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with the same names as the Dagger functions."""
+    top = argparse.ArgumentParser(prog="python -m quality_gate", description=__doc__)
+    top.add_argument("function", choices=[*SINGLE, "run-all"], help="what to run")
+    top.add_argument("--source", default="src", help="directory to check (default: src)")
+    top.add_argument("--config", default=".config", help="directory of the tools' configuration (default: .config)")
+    top.add_argument("--fail-fast", action="store_true", help="run-all: stop the other tools at the first failure")
+    top.add_argument("--cache-dir", default=None, help="where the tools keep their caches (default: ~/.cache/quality-gate)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one function; exit 0 passed, 1 findings, 2 a tool could not run or the input is wrong."""
+    args = parser().parse_args(argv)
+    try:
+        runner = LocalRunner(layout(args.source, args.config), cache_root(args.cache_dir))
+        checks = [check_for(args.function)] if args.function in SINGLE else all_checks()
+        require_configs(args.config, checks)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BROKEN
+    if args.function == "run-all":
+        results = anyio.run(gate.run_all, runner, checks, args.fail_fast)
+        print(summary.overall(results))
+    else:
+        results = [anyio.run(gate.run_check, runner, checks[0])]
+        print(summary.single(results[0]))
+    return exit_code(results)
+
+
+def exit_code(results: Sequence[ToolResult]) -> int:
+    """2 when any tool could not run, 1 when any found something, else 0."""
+    verdicts = {result.verdict for result in results}
+    if Verdict.BROKEN in verdicts:
+        return EXIT_BROKEN
+    return EXIT_FINDINGS if Verdict.FAILED in verdicts else EXIT_PASSED
+
+
+def layout(source: str, config: str) -> Layout:
+    """Paths as the tools will see them from the current directory, so findings read `src/x.py`."""
+    workdir = Path.cwd()
+    for name, value in (("--source", source), ("--config", config)):
+        if not Path(value).is_dir():
+            raise UsageError(f"{name} {value!r} is not a directory; run from your project's root or pass {name} DIR")
+    return Layout(source=_relative(source, workdir), config=_relative(config, workdir), workdir=str(workdir))
+
+
+def require_configs(config: str, checks: Sequence[object]) -> None:
+    """Every tool's configuration file must be there before anything runs."""
+    missing = [name for name in _config_files(checks) if not (Path(config) / name).is_file()]
+    if missing:
+        raise UsageError(f"missing in {config}: {', '.join(missing)}; copy them from the gate's .config/")
+
+
+def _config_files(checks: Sequence[object]) -> list[str]:
+    return [str(getattr(check, "config_file")) for check in checks]
+
+
+def cache_root(option: str | None) -> Path:
+    """The tools' persistent caches; outside the source so that checks never write into it."""
+    if option:
+        return Path(option).resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "quality-gate"
+
+
+def _relative(path: str, workdir: Path) -> str:
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(workdir).as_posix() or "."
+    except ValueError:
+        return resolved.as_posix()

@@ -1,0 +1,79 @@
+"""The runner inside Dagger: the same commands as the local runner, each in a container of the toolbox."""
+
+from __future__ import annotations
+
+import posixpath
+import time
+
+import dagger
+from dagger import dag
+
+from .execution import Command, Execution, Layout
+
+PYTHON_IMAGE = "python:3.13-slim"
+REQUIREMENTS = "requirements.txt"
+PINS_PATH = "/opt/quality-gate/requirements.txt"
+WORKDIR = "/gate"
+CONFIG_DIR = "/gate-config"
+CACHE_ROOT = "/cache"
+
+
+def toolbox(config: dagger.Directory) -> dagger.Container:
+    """Python with the pinned tools, installed before any source is mounted so edits never reinstall them."""
+    return (
+        dag.container()
+        .from_(PYTHON_IMAGE)
+        .with_env_variable("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .with_env_variable("PIP_ROOT_USER_ACTION", "ignore")
+        .with_mounted_cache("/root/.cache/pip", dag.cache_volume("quality-gate-pip"))
+        .with_file(PINS_PATH, config.file(REQUIREMENTS))
+        .with_exec(["pip", "install", "--require-hashes", "-r", PINS_PATH])
+    )
+
+
+def source_mount(source_path: str) -> str:
+    """Where the source is mounted, so that tools print the same relative paths as on the host."""
+    clean = posixpath.normpath(source_path.strip() or ".")
+    if posixpath.isabs(clean) or clean == ".." or clean.startswith("../"):
+        raise ValueError(f"source_path {source_path!r} must be relative to the repository root, like 'src'")
+    return WORKDIR if clean == "." else posixpath.join(WORKDIR, clean)
+
+
+def workspace(tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str) -> dagger.Container:
+    """The toolbox with the configuration and the source mounted, ready to run any check."""
+    return (
+        tools.with_mounted_directory(CONFIG_DIR, config)
+        .with_mounted_directory(source_mount(source_path), source)
+        .with_workdir(WORKDIR)
+    )
+
+
+def layout(source_path: str) -> Layout:
+    """How the checks see the workspace."""
+    mount = source_mount(source_path)
+    return Layout(source=posixpath.relpath(mount, WORKDIR), config=CONFIG_DIR, workdir=WORKDIR)
+
+
+class ContainerRunner:
+    """Runs each command in the workspace, with its tool's cache on a cache volume."""
+
+    def __init__(self, workspace_container: dagger.Container, layout_in_container: Layout) -> None:
+        self.workspace = workspace_container
+        self.layout = layout_in_container
+
+    def container(self, command: Command) -> dagger.Container:
+        """The exec for one command; any exit code is accepted so that the check can interpret it."""
+        cache_dir = posixpath.join(CACHE_ROOT, command.tool)
+        return (
+            self.workspace.with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
+            .with_env_variable(command.cache_variable, cache_dir)
+            .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
+        )
+
+    async def execute(self, command: Command) -> Execution:
+        started = time.perf_counter()
+        ran = await self.container(command).sync()
+        exit_code = await ran.exit_code()
+        stdout = await ran.stdout()
+        stderr = await ran.stderr()
+        return Execution(exit_code, stdout, stderr, time.perf_counter() - started)

@@ -1,0 +1,52 @@
+"""The one interface between checks and the places they run: a command in, an execution out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a runner puts things, as the tools will see them."""
+
+    source: str
+    config: str
+    workdir: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A tool invocation, `python -m <module> <args>`, identical for every runner."""
+
+    tool: str
+    module: str
+    args: tuple[str, ...]
+    cache_variable: str
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """The command line after the interpreter."""
+        return ("-m", self.module, *self.args)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What running a command gave; `error` is set when it could not be started, `cached` when it was replayed."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    error: str | None = None
+    cached: bool = False
+
+
+class Runner(Protocol):
+    """Runs a command somewhere and reports how it went."""
+
+    layout: Layout
+
+    async def execute(self, command: Command) -> Execution:
+        """Run the command to its end (or until cancelled) and collect its output."""
+        ...  # pylint: disable=unnecessary-ellipsis

@@ -1,0 +1,73 @@
+"""The shape every tool's result is reduced to, so runners and reports never see tool specifics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Verdict(enum.Enum):
+    """How one tool's run ended, from the user's point of view."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    BROKEN = "could not run"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem a tool reported; positions are 1-based, paths relative to the working directory."""
+
+    path: str
+    line: int
+    column: int
+    tool: str
+    rule: str
+    message: str
+    severity: str
+    fixable: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check made of one execution of its tool."""
+
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+    output: str
+    headline: str
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """An outcome with its timing, as run-all and the reports consume it."""
+
+    tool: str
+    outcome: Outcome
+    exit_code: int | None
+    started: float
+    seconds: float
+    cached: bool = field(default=False, compare=False)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The outcome's verdict, for brevity at call sites."""
+        return self.outcome.verdict
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The outcome's findings, for brevity at call sites."""
+        return self.outcome.findings
+
+
+def headline(tool: str, verdict: Verdict, detail: str) -> str:
+    """One line that says how a tool ended, worded the same for every tool."""
+    if verdict is Verdict.BROKEN:
+        return f"{tool} could not run: {detail}"
+    return f"{tool} {verdict.value}: {detail}" if detail else f"{tool} {verdict.value}"
+
+
+def count(number: int, noun: str) -> str:
+    """'1 finding', '3 findings'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

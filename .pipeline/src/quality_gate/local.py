@@ -1,0 +1,70 @@
+"""The runner without Docker: each tool as a subprocess of this interpreter, in its own process group."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import anyio
+import anyio.abc
+from anyio.streams.text import TextReceiveStream
+
+from .execution import Command, Execution, Layout
+
+
+class LocalRunner:
+    """Runs `python -m <tool>` with the interpreter that runs the gate, so the pinned venv is used."""
+
+    def __init__(self, layout: Layout, cache_root: Path) -> None:
+        self.layout = layout
+        self.cache_root = cache_root
+
+    async def execute(self, command: Command) -> Execution:
+        if importlib.util.find_spec(command.module) is None:
+            message = f"{command.module} is not installed in {sys.executable}; run `make venv` to install the pins"
+            return Execution(127, "", "", 0.0, error=message)
+        cache = self.cache_root / command.tool
+        cache.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, command.cache_variable: str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        started = time.perf_counter()
+        exit_code, stdout, stderr = await run_process([sys.executable, *command.argv], self.layout.workdir, env)
+        return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
+
+
+async def run_process(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """Run to completion, reading both streams; on cancellation kill the whole process group."""
+    process = await anyio.open_process(
+        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, start_new_session=True  # a group of its own
+    )
+    chunks: dict[str, list[str]] = {"stdout": [], "stderr": []}
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(_drain, process.stdout, chunks["stdout"])
+            group.start_soon(_drain, process.stderr, chunks["stderr"])
+            exit_code = await process.wait()
+    except BaseException:
+        _kill_group(process)
+        with anyio.CancelScope(shield=True):
+            await process.wait()
+        raise
+    finally:
+        await process.aclose()
+    return exit_code, "".join(chunks["stdout"]), "".join(chunks["stderr"])
+
+
+async def _drain(stream: anyio.abc.ByteReceiveStream | None, into: list[str]) -> None:
+    if stream is not None:
+        async for text in TextReceiveStream(stream, errors="replace"):
+            into.append(text)
+
+
+def _kill_group(process: anyio.abc.Process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,104 @@
+"""The Dagger front door: one function per tool, run_all, thin over the checks, runner and reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import dagger
+from dagger import DefaultPath, Doc, Ignore, check, function, object_type
+from dagger.mod._exceptions import FunctionError
+
+from . import engine, gate
+from .findings import ToolResult
+from .functions import all_checks, check_for
+from .reports import summary
+
+# Never sent to the engine: caches and environments are not source, and would defeat its cache.
+SOURCE_IGNORE = [
+    "**/.git",
+    "**/.venv",
+    "**/venv",
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/.mypy_cache",
+    "**/.ruff_cache",
+    "**/.pytest_cache",
+    "**/.cache",
+]
+
+
+class GateFailed(FunctionError):
+    """Findings, or a tool that could not run.
+
+    Subclassing the SDK's FunctionError is its documented escape hatch: the message
+    (the tools' output and the verdict) is the whole error, without a Python traceback.
+    """
+
+
+@object_type
+class QualityGate:
+    """pylint, black, mypy and ruff on your source, with your configuration: alone or all at once."""
+
+    source: Annotated[
+        dagger.Directory, DefaultPath("src"), Ignore(SOURCE_IGNORE), Doc("The code to check (default: src).")
+    ]
+    config: Annotated[
+        dagger.Directory,
+        DefaultPath(".config"),
+        Doc("The tools' configuration and pinned versions (default: .config)."),
+    ]
+    source_path: Annotated[
+        str, Doc("Where the source sits in the repository, so findings name files as the repository does.")
+    ] = "src"
+
+    @function
+    @check
+    async def lint(self) -> str:
+        """pylint with .config/.pylintrc; fails on findings, passes (showing them) at or above fail-under."""
+        return await self._single("lint")
+
+    @function
+    @check
+    async def format(self) -> str:
+        """black --check --diff with .config/black.toml; fails when a file would be reformatted, changes nothing."""
+        return await self._single("format")
+
+    @function
+    @check
+    async def mypy(self) -> str:
+        """mypy with .config/mypy.ini, its cache on a cache volume; fails on type errors."""
+        return await self._single("mypy")
+
+    @function
+    @check
+    async def ruff(self) -> str:
+        """ruff check with .config/pyproject.toml (linting only, never fixing); fails on violations."""
+        return await self._single("ruff")
+
+    @function
+    async def run_all(
+        self,
+        fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
+    ) -> str:
+        """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
+        results = await gate.run_all(self._runner(), all_checks(), fail_fast)
+        return _verdict(results, summary.overall(results))
+
+    async def _single(self, function_name: str) -> str:
+        result = await gate.run_check(self._runner(), check_for(function_name))
+        return _verdict([result], summary.single(result))
+
+    def _runner(self) -> engine.ContainerRunner:
+        try:
+            layout = engine.layout(self.source_path)
+        except ValueError as error:
+            raise GateFailed(str(error)) from None
+        workspace = engine.workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
+        return engine.ContainerRunner(workspace, layout)
+
+
+def _verdict(results: list[ToolResult], text: str) -> str:
+    """The report when everything passed; otherwise the same report as the function's error."""
+    if summary.failing(results):
+        raise GateFailed(text)
+    return text

@@ -1,0 +1,1 @@
+"""Findings from every tool turned into what people and GitLab read."""

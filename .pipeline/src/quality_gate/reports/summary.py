@@ -1,0 +1,46 @@
+"""The text people read: a table of verdicts, then the output of every tool that did not pass."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..findings import ToolResult, Verdict
+
+
+def failing(results: Sequence[ToolResult]) -> list[ToolResult]:
+    """The results that make the gate fail (cancelled tools are not failures of their own)."""
+    return [r for r in results if r.verdict in {Verdict.FAILED, Verdict.BROKEN}]
+
+
+def table(results: Sequence[ToolResult]) -> str:
+    """Tool, verdict, number of findings, seconds: one line each."""
+    rows = [("tool", "verdict", "findings", "seconds")]
+    for result in results:
+        seconds = f"{result.seconds:.2f}" + (" (cached)" if result.cached else "")
+        rows.append((result.tool, result.verdict.value, str(len(result.findings)), seconds))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def single(result: ToolResult) -> str:
+    """One tool's report: its output, then its one-line verdict."""
+    return "\n".join(part for part in (result.outcome.output.rstrip(), result.outcome.headline) if part)
+
+
+def overall(results: Sequence[ToolResult]) -> str:
+    """The summary table, each failing tool's output, and the final verdict line."""
+    parts = [table(results)]
+    for result in results:
+        if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.findings and result.verdict is Verdict.PASSED):
+            parts.append(f"===== {result.tool} =====\n{single(result)}")
+    parts.append(verdict_line(results))
+    return "\n\n".join(parts)
+
+
+def verdict_line(results: Sequence[ToolResult]) -> str:
+    """'gate passed: ...' or 'gate failed: ...' naming the failing tools."""
+    bad = failing(results)
+    if not bad:
+        return f"gate passed: {', '.join(r.tool for r in results)} passed"
+    names = ", ".join(f"{r.tool} ({r.verdict.value})" for r in bad)
+    return f"gate failed: {names}"
