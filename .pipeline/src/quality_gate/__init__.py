@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["QualityGate"]
+__all__ = ["QualityGate"]  # pylint: disable=undefined-all-variable  # via __getattr__
 
 
 # The Dagger runtime loads `quality_gate:QualityGate`, which goes through this hook.

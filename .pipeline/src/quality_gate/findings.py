@@ -16,7 +16,7 @@ class Verdict(enum.Enum):
 
 
 @dataclass(frozen=True, order=True)
-class Finding:
+class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record, one field per column
     """One problem a tool reported; positions are 1-based, paths relative to the working directory."""
 
     path: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -17,7 +18,7 @@ from anyio.streams.text import TextReceiveStream
 from .execution import Command, Execution, Layout
 
 
-class LocalRunner:
+class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
     """Runs `python -m <tool>` with the interpreter that runs the gate, so the pinned venv is used."""
 
     def __init__(self, layout: Layout, cache_root: Path) -> None:
@@ -25,6 +26,7 @@ class LocalRunner:
         self.cache_root = cache_root
 
     async def execute(self, command: Command) -> Execution:
+        """Run the tool with this interpreter, its cache under cache_root, and time it."""
         if importlib.util.find_spec(command.module) is None:
             message = f"{command.module} is not installed in {sys.executable}; run `make venv` to install the pins"
             return Execution(127, "", "", 0.0, error=message)
@@ -64,7 +66,5 @@ async def _drain(stream: anyio.abc.ByteReceiveStream | None, into: list[str]) ->
 
 
 def _kill_group(process: anyio.abc.Process) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # the group is already gone
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

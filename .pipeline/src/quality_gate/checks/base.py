@@ -79,7 +79,8 @@ class Check(ABC):
             reason = self.broken_reason(execution, findings, layout)
             return _broken(self.name, reason, tuple(findings), _with_stderr(output, execution))
         if verdict is Verdict.FAILED and not findings:
-            reason = f"exit code {execution.exit_code} without any finding: {self.broken_reason(execution, findings, layout)}"
+            why = self.broken_reason(execution, findings, layout)
+            reason = f"exit code {execution.exit_code} without any finding: {why}"
             return _broken(self.name, reason, (), _with_stderr(output, execution))
         detail = self.detail(verdict, findings, execution)
         return Outcome(verdict, tuple(findings), output, headline(self.name, verdict, detail))

@@ -40,7 +40,8 @@ class Black(Check):
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
         errors = ERROR_LINE.findall(execution.stderr)
         if errors:
-            return " | ".join(error.removeprefix("error: ") for error in errors[:3]).replace(layout.workdir.rstrip("/") + "/", "")
+            reason = " | ".join(error.removeprefix("error: ") for error in errors[:3])
+            return reason.replace(layout.workdir.rstrip("/") + "/", "")
         return super().broken_reason(execution, findings, layout)
 
     def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
