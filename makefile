@@ -1,0 +1,205 @@
+# The commands people type. Run make from the repository root.
+#
+# Two ways to run the same quality gate (pylint, black, mypy, ruff), with the
+# same pinned tools and the same configuration (.config/):
+#   - through Docker: `make build` once, then `make lint`, `make run-all`, ...
+#     The image (.docker/Dockerfile) holds the dagger CLI and a docker client;
+#     the CLI starts the Dagger engine as a sibling container on your Docker.
+#   - without Docker: `make venv` once, then `make local-lint`, ... runs the
+#     local runner in .venv (the local-* targets create .venv when needed).
+#
+# `make help` lists the make targets, one line each, read from the `## ` comment
+# after each target below (offline and instant). The Dagger functions behind
+# them are listed by `make functions`, which asks the module itself and so
+# needs Docker and the image.
+#
+# Variables can be overridden on the command line, for example:
+#   make run-all FAIL_FAST=1
+#   make lint SOURCE=app CONFIG=ci/config
+#   make build IMAGE=registry.example.com/qg/dagger:0.21.11
+
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+.SUFFIXES:
+
+# The repository root, absolute: the folder of this makefile. It is mounted at
+# the same path inside the container and used as the working directory there,
+# so dagger finds the git root and dagger.json as on the host, DefaultPath
+# resolves the same way, and exported files land where you expect.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+
+# ---------------------------------------------------------------- variables --
+# The dagger CLI version: by default engineVersion from dagger.json (a CLI older
+# than engineVersion refuses the module, so the two move together).
+ifndef DAGGER_VERSION
+DAGGER_VERSION := $(shell sed -n 's/.*"engineVersion"[[:space:]]*:[[:space:]]*"v\{0,1\}\([^"]*\)".*/\1/p' '$(ROOT)/dagger.json')
+endif
+# The image built from .docker/Dockerfile, tagged with the CLI version it holds.
+IMAGE ?= quality-gate-dagger:$(DAGGER_VERSION)
+# The code under check and the tools' configuration, relative to the root.
+SOURCE ?= src
+CONFIG ?= .config
+# Where `report` writes gl-code-quality-report.json and junit.xml.
+REPORTS ?= reports
+# FAIL_FAST=1: run-all (and check) stop at the first failing tool.
+FAIL_FAST ?=
+# Patterns for `make check` (dagger check), e.g. CHECKS="lint mypy"; empty: all.
+CHECKS ?=
+# YES=1: `make fix` applies the changes without asking. Without a terminal it
+# never asks anyway (there is nobody to answer): it applies.
+YES ?=
+
+DOCKER ?= docker
+# The Docker socket on this machine: from DOCKER_HOST when that is unix://...,
+# else the usual path. It is mounted at /var/run/docker.sock in the container.
+DOCKER_SOCKET ?= $(or $(patsubst unix://%,%,$(filter unix://%,$(DOCKER_HOST))),/var/run/docker.sock)
+# The socket's group: the container runs as you, plus this group, so the CLI can
+# use the socket. GNU stat first, then BSD stat (macOS).
+DOCKER_SOCKET_GID ?= $(shell stat -c %g '$(DOCKER_SOCKET)' 2>/dev/null || stat -f %g '$(DOCKER_SOCKET)' 2>/dev/null)
+USER_ID := $(shell id -u)
+GROUP_ID := $(shell id -g)
+
+# DAGGER_* variables handed to the CLI in the container, by name only: docker's
+# `--env NAME` copies the value from make's environment, so a token never shows
+# up on the command line, in make's echo of the recipe, or in `ps`. A name that
+# is not set is simply not passed. Any other DAGGER_* variable in your
+# environment (or on make's command line) is passed too; DAGGER_VERSION is ours.
+PASS_ENV ?= DAGGER_CLOUD_TOKEN DAGGER_CLOUD_URL DAGGER_PROGRESS DAGGER_NO_NAG \
+	DAGGER_NO_UPDATE_CHECK DAGGER_LEAVE_OLD_ENGINE _EXPERIMENTAL_DAGGER_RUNNER_HOST
+env_dagger_vars = $(foreach v,$(filter DAGGER_%,$(.VARIABLES)),$(if $(filter environment% command line,$(origin $(v))),$(v)))
+PASS_ENV_FLAGS = $(foreach v,$(sort $(filter-out DAGGER_VERSION,$(PASS_ENV) $(env_dagger_vars))),--env $(v))
+
+# Is there a terminal? Tested by the recipe's shell when it runs (not when make
+# reads this file), on stdin and stdout, and kept in the shell variable $tty:
+# `-t` without a terminal makes docker fail ("the input device is not a TTY"),
+# and in CI, scripts and pipes there is none. (Not inside a $(...) command
+# substitution: there stdout is a pipe, never a terminal.)
+TTY_DETECT = tty=; if [ -t 0 ] && [ -t 1 ]; then tty='--interactive --tty'; fi;
+
+need_socket = $(if $(DOCKER_SOCKET_GID),,$(error No Docker socket at $(DOCKER_SOCKET): start Docker, or set DOCKER_SOCKET=/path/to/docker.sock))
+
+# docker run as the calling user (files written on the host stay yours), with
+# the socket's group, the socket, and the repository at the same absolute path.
+DOCKER_RUN = $(need_socket)$(DOCKER) run --rm \
+	--user $(USER_ID):$(GROUP_ID) --group-add $(DOCKER_SOCKET_GID) \
+	--mount 'type=bind,source=$(DOCKER_SOCKET),target=/var/run/docker.sock' \
+	--mount 'type=bind,source=$(ROOT),target=$(ROOT)' --workdir '$(ROOT)' \
+	$(PASS_ENV_FLAGS)
+# The dagger CLI in the image (its entry point). $$tty is left unquoted on
+# purpose: empty, or the two words --interactive --tty.
+DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(IMAGE)
+# dagger call with the module's constructor arguments.
+DAGGER_CALL_ARGS = --source $(SOURCE) --config $(CONFIG)
+
+FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
+CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
+# -y/--auto-apply (a global dagger flag): apply a returned changeset without
+# the prompt. Only when YES=1 or when there is no terminal to ask on.
+AUTO_APPLY_FLAG = $$(if [ -z "$$tty" ] || [ -n '$(filter-out 0 false no,$(YES))' ]; then echo --auto-apply; fi)
+
+# ------------------------------------------------------------ local runner --
+VENV ?= .venv
+# The first interpreter that actually runs and is 3.11 or newer (a pyenv shim
+# can exist on PATH and still fail, so each candidate is run, not looked up).
+PYTHON_CANDIDATES ?= python3.13 python3
+python_ok := import sys; sys.exit(sys.version_info[:2] < (3, 11))
+PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(if $(shell $(p) -c '$(python_ok)' >/dev/null 2>&1 && echo ok),$(p))))
+# Stamp files: the venv is (re)installed when a requirements file changes.
+VENV_STAMP := $(VENV)/.quality-gate-tools
+TEST_STAMP := $(VENV)/.quality-gate-tests
+RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -m quality_gate
+UV_COMPILE = $(abspath $(VENV))/bin/uv pip compile --universal --generate-hashes --python-version 3.11
+
+.PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
+	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix \
+	test pins bench
+
+# ------------------------------------------------------------------- help --
+help: ## List these targets (make targets; `make functions` lists the Dagger functions)
+	@echo 'Usage: make TARGET [VARIABLE=value ...]    (run from the repository root)'
+	@echo
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:[^#]*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo
+	@echo 'Variables: IMAGE=$(IMAGE) DAGGER_VERSION=$(DAGGER_VERSION)'
+	@echo '           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES)'
+
+# ------------------------------------------------- through the Docker image --
+build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile
+	$(DOCKER) build --build-arg DAGGER_VERSION=$(DAGGER_VERSION) --tag $(IMAGE) --file '$(ROOT)/.docker/Dockerfile' '$(ROOT)/.docker'
+
+bash: ## Open a shell in the image, as you, with the repository and the Docker socket
+	$(TTY_DETECT) $(DOCKER_RUN) $${tty:---interactive} --entrypoint /bin/bash $(IMAGE)
+
+functions: ## List the Dagger functions of the module (dagger functions)
+	$(DAGGER) functions
+
+lint: ## pylint through Dagger (dagger call lint)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) lint
+
+format: ## black --check through Dagger: reports, changes nothing (dagger call format)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) format
+
+mypy: ## mypy through Dagger (dagger call mypy)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) mypy
+
+ruff: ## ruff through Dagger (dagger call ruff)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) ruff
+
+run-all: ## All four tools at once, every result reported; FAIL_FAST=1 stops at the first (dagger call run-all)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) run-all $(FAIL_FAST_FLAG)
+
+report: ## Write REPORTS/gl-code-quality-report.json and junit.xml (dagger call report export)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) report export --path=$(REPORTS)
+
+fix: ## Apply black and ruff's fixes to SOURCE: preview and ask, or YES=1 (dagger call fix)
+	$(DAGGER) call $(AUTO_APPLY_FLAG) $(DAGGER_CALL_ARGS) fix
+
+check: ## Every @check of the module in parallel, default paths (dagger check [CHECKS])
+	$(DAGGER) check $(CHECK_FAIL_FAST_FLAG) $(CHECKS)
+
+remove: ## Remove the image (IMAGE)
+	$(DOCKER) image rm $(IMAGE)
+
+# ------------------------------------------------ local runner, no Docker --
+$(VENV_STAMP): .config/requirements.txt
+	$(if $(PYTHON),,$(error No working Python 3.11+ among $(PYTHON_CANDIDATES): set PYTHON=/path/to/python3))
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --require-hashes -r .config/requirements.txt
+	touch $@
+
+$(TEST_STAMP): $(VENV_STAMP) tests/requirements.txt
+	$(VENV)/bin/pip install --require-hashes -r tests/requirements.txt
+	touch $@
+
+venv: $(VENV_STAMP) ## Create .venv with the pinned tools (PYTHON: first working of python3.13, python3)
+
+local-lint: $(VENV_STAMP) ## pylint with the local runner, no Docker
+	$(RUNNER) lint $(DAGGER_CALL_ARGS)
+
+local-format: $(VENV_STAMP) ## black --check with the local runner, no Docker
+	$(RUNNER) format $(DAGGER_CALL_ARGS)
+
+local-mypy: $(VENV_STAMP) ## mypy with the local runner, no Docker
+	$(RUNNER) mypy $(DAGGER_CALL_ARGS)
+
+local-ruff: $(VENV_STAMP) ## ruff with the local runner, no Docker
+	$(RUNNER) ruff $(DAGGER_CALL_ARGS)
+
+local-run-all: $(VENV_STAMP) ## All four tools at once with the local runner (FAIL_FAST=1 to stop early)
+	$(RUNNER) run-all $(DAGGER_CALL_ARGS) $(FAIL_FAST_FLAG)
+
+local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local runner
+	$(RUNNER) report $(DAGGER_CALL_ARGS) --output $(REPORTS)
+
+local-fix: $(VENV_STAMP) ## Apply black and ruff's fixes to SOURCE with the local runner
+	$(RUNNER) fix $(DAGGER_CALL_ARGS)
+
+test: $(TEST_STAMP) ## Run the test suite (pytest) in .venv, with tests/requirements.txt installed
+	$(VENV)/bin/python -m pytest
+
+pins: $(TEST_STAMP) ## Regenerate both hash-pinned requirements.txt from their .in (uv pip compile)
+	cd .config && $(UV_COMPILE) requirements.in -o requirements.txt
+	cd tests && $(UV_COMPILE) requirements.in -o requirements.txt
+
+bench: $(VENV_STAMP) ## Time the tools on real code bases (benchmarks/run.py)
+	PYTHONPATH=.pipeline/src $(VENV)/bin/python benchmarks/run.py

@@ -1,0 +1,483 @@
+"""The makefile, run for real with a recording `docker` first on PATH (no Docker engine needed).
+
+Each Docker target must issue one `docker run` of the image as the calling user plus the
+socket's group, with the socket and the repository (same absolute path, used as workdir)
+mounted, DAGGER_* variables passed by name only, no `-t` without a terminal, the right
+dagger command, and make must fail when docker (that is, dagger) fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _delivery import REPO, dagger_json_version, registered_functions, tool
+
+MAKEFILE = REPO / "makefile"
+DAGGER_VERSION = dagger_json_version()
+IMAGE = f"quality-gate-dagger:{DAGGER_VERSION}"
+CALL = ["call", "--source", "src", "--config", ".config"]
+TTY_FLAGS = {"-t", "--tty", "-it", "-ti", "-i", "--interactive"}
+FAKE_DOCKER = """#!{python}
+import json, os, sys
+with open(os.environ["FAKE_DOCKER_LOG"], "a", encoding="utf-8") as log:
+    env = {{k: v for k, v in os.environ.items() if "DAGGER" in k}}
+    log.write(json.dumps({{"argv": sys.argv[1:], "env": env, "cwd": os.getcwd()}}) + "\\n")
+sys.exit(int(os.environ.get("FAKE_DOCKER_EXIT", "0")))
+"""
+
+
+class Recorder:
+    """A fake `docker` on PATH, a real (unused) unix socket, and a way to run make against them."""
+
+    def __init__(self, bin_dir: Path, socket_path: Path) -> None:
+        self.bin_dir = bin_dir
+        self.socket_path = socket_path
+        self.log = bin_dir / "docker.log"
+        write_executable(bin_dir / "docker", FAKE_DOCKER.format(python=sys.executable))
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The caller's environment minus any DAGGER_*/DOCKER_HOST, with the fake docker first on PATH."""
+        env = {k: v for k, v in os.environ.items() if "DAGGER" not in k and k not in {"DOCKER_HOST", "MAKEFLAGS"}}
+        env["PATH"] = f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}"
+        env["FAKE_DOCKER_LOG"] = str(self.log)
+        env.update(extra or {})
+        return env
+
+    def make(
+        self, *args: str, env: dict[str, str] | None = None, directory: Path = REPO
+    ) -> subprocess.CompletedProcess[str]:
+        """make without a terminal: stdin from /dev/null, output captured (as in CI and scripts)."""
+        return subprocess.run(
+            ["make", "--no-print-directory", "-C", str(directory), *args, f"DOCKER_SOCKET={self.socket_path}"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=self.env(env),
+            check=False,
+            timeout=120,
+        )
+
+    def make_in_terminal(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+        """make with stdin, stdout and stderr on a pseudo-terminal, as typed in a shell."""
+        main_fd, sub_fd = pty.openpty()
+        with subprocess.Popen(
+            ["make", "--no-print-directory", "-C", str(REPO), *args, f"DOCKER_SOCKET={self.socket_path}"],
+            stdin=sub_fd,
+            stdout=sub_fd,
+            stderr=sub_fd,
+            env=self.env(env),
+        ) as process:
+            os.close(sub_fd)
+            chunks: list[bytes] = []
+            while True:
+                try:
+                    chunk = os.read(main_fd, 4096)
+                except OSError:  # EIO: the terminal's other side is closed
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            returncode = process.wait(timeout=120)
+        os.close(main_fd)
+        return returncode, b"".join(chunks).decode(errors="replace")
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Every recorded docker invocation: argv (without `docker`), DAGGER* environment, cwd."""
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+    def only_call(self) -> list[str]:
+        calls = self.calls()
+        assert len(calls) == 1, calls
+        argv: list[str] = calls[0]["argv"]
+        return argv
+
+
+def write_executable(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> Iterator[Recorder]:
+    # A short directory: a unix socket path must stay under ~108 bytes.
+    short = Path(tempfile.mkdtemp(prefix="qg-sock-"))
+    sock_path = short / "docker.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        bin_dir = tmp_path / "bin"
+        bin_dir.mkdir()
+        yield Recorder(bin_dir, sock_path)
+    finally:
+        server.close()
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def option_values(argv: list[str], option: str) -> list[str]:
+    """Values of `--option value` occurrences before the image name."""
+    return [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == option]
+
+
+def after_image(argv: list[str], image: str = IMAGE) -> list[str]:
+    assert image in argv, argv
+    return argv[argv.index(image) + 1 :]
+
+
+def assert_docker_run_shape(argv: list[str], recorder: Recorder, *, image: str = IMAGE) -> None:
+    """The parts every docker run of the image shares."""
+    assert argv[0] == "run"
+    before = argv[: argv.index(image)]
+    assert "--rm" in before
+    assert option_values(before, "--user") == [f"{os.getuid()}:{os.getgid()}"]
+    assert option_values(before, "--group-add") == [str(recorder.socket_path.stat().st_gid)]
+    mounts = option_values(before, "--mount")
+    assert f"type=bind,source={recorder.socket_path},target=/var/run/docker.sock" in mounts
+    assert f"type=bind,source={REPO},target={REPO}" in mounts
+    assert option_values(before, "--workdir") == [str(REPO)]
+    assert not any(arg.startswith("-v") or arg == "--volume" for arg in before), "bind mounts use --mount"
+
+
+def phony_targets() -> list[str]:
+    text = MAKEFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    match = re.search(r"^\.PHONY:(.*)$", text, re.MULTILINE)
+    assert match, "the makefile declares its targets .PHONY"
+    return match.group(1).split()
+
+
+def rule_targets() -> list[str]:
+    """Every explicit target the makefile defines, except the stamp files."""
+    names = re.findall(r"^([a-z][a-z0-9-]*):(?!=)", MAKEFILE.read_text(encoding="utf-8"), re.MULTILINE)
+    return list(dict.fromkeys(names))
+
+
+DAGGER_TARGETS = [
+    ("lint", [*CALL, "lint"]),
+    ("format", [*CALL, "format"]),
+    ("mypy", [*CALL, "mypy"]),
+    ("ruff", [*CALL, "ruff"]),
+    ("run-all", [*CALL, "run-all"]),
+    ("report", [*CALL, "report", "export", "--path=reports"]),
+    ("fix", ["call", "--auto-apply", "--source", "src", "--config", ".config", "fix"]),
+    ("check", ["check"]),
+    ("functions", ["functions"]),
+]
+
+
+@pytest.mark.parametrize(("target", "dagger_args"), DAGGER_TARGETS, ids=[t for t, _ in DAGGER_TARGETS])
+def test_docker_target_without_terminal(recorder: Recorder, target: str, dagger_args: list[str]) -> None:
+    """No terminal (CI, scripts): one `docker run`, as the caller, no -t/-i, the expected dagger command."""
+    result = recorder.make(target)
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert_docker_run_shape(argv, recorder)
+    assert not TTY_FLAGS & set(argv), argv
+    assert after_image(argv) == dagger_args
+
+
+def test_run_all_without_terminal_is_the_done_when(recorder: Recorder) -> None:
+    """Issue 3's done-when: `make run-all` without a terminal records the user mapping and no -t."""
+    result = recorder.make("run-all")
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert "--user" in argv
+    assert "--group-add" in argv
+    assert not {"-t", "--tty", "-it", "-ti"} & set(argv)
+
+
+@pytest.mark.parametrize("function", ["lint", "format", "mypy", "ruff", "run-all", "report", "fix"])
+def test_make_calls_only_functions_the_module_registers(function: str) -> None:
+    """Every function a make target calls is one that .pipeline/src/quality_gate/main.py registers."""
+    assert any(args[0] == "call" and function in args for _, args in DAGGER_TARGETS)
+    registered = registered_functions()
+    assert function in registered, f"{function} is not a function of the module: {sorted(registered)}"
+
+
+def test_variables_are_overridable(recorder: Recorder) -> None:
+    result = recorder.make("run-all", "FAIL_FAST=1", "SOURCE=app", "CONFIG=ci/conf", "IMAGE=example/qg:1")
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert_docker_run_shape(argv, recorder, image="example/qg:1")
+    expected = ["call", "--source", "app", "--config", "ci/conf", "run-all", "--fail-fast"]
+    assert after_image(argv, "example/qg:1") == expected
+
+
+def test_fail_fast_for_dagger_check(recorder: Recorder) -> None:
+    result = recorder.make("check", "FAIL_FAST=1", "CHECKS=lint mypy")
+    assert result.returncode == 0, result.stderr
+    assert after_image(recorder.only_call()) == ["check", "--failfast", "lint", "mypy"]
+
+
+def test_terminal_gets_interactive_tty(recorder: Recorder) -> None:
+    """In a terminal the container gets -i and -t (colours, prompts, Ctrl-C)."""
+    returncode, output = recorder.make_in_terminal("lint")
+    assert returncode == 0, output
+    argv = recorder.only_call()
+    before = argv[: argv.index(IMAGE)]
+    assert "--interactive" in before
+    assert "--tty" in before
+    assert after_image(argv) == [*CALL, "lint"]
+
+
+def test_fix_in_a_terminal_previews_and_asks(recorder: Recorder) -> None:
+    returncode, output = recorder.make_in_terminal("fix")
+    assert returncode == 0, output
+    assert after_image(recorder.only_call()) == [*CALL, "fix"]
+
+
+def test_fix_yes_applies_without_asking_even_in_a_terminal(recorder: Recorder) -> None:
+    returncode, output = recorder.make_in_terminal("fix", "YES=1")
+    assert returncode == 0, output
+    expected = ["call", "--auto-apply", "--source", "src", "--config", ".config", "fix"]
+    assert after_image(recorder.only_call()) == expected
+
+
+def test_exit_code_of_dagger_fails_make(recorder: Recorder) -> None:
+    """docker run returns dagger's exit code; make must fail with it, not swallow it."""
+    result = recorder.make("lint", env={"FAKE_DOCKER_EXIT": "3"})
+    assert result.returncode != 0
+    assert "Error 3" in result.stderr
+    assert len(recorder.calls()) == 1
+
+
+def test_dagger_variables_pass_by_name_only(recorder: Recorder) -> None:
+    """Secrets reach docker's environment, never its command line nor make's output."""
+    secret = "s3cr3t-token-value"
+    result = recorder.make(
+        "lint",
+        "DAGGER_PROGRESS=plain",
+        env={"DAGGER_CLOUD_TOKEN": secret, "DAGGER_SOMETHING_NEW": "1", "DAGGER_VERSION": DAGGER_VERSION},
+    )
+    assert result.returncode == 0, result.stderr
+    call = recorder.calls()[0]
+    argv: list[str] = call["argv"]
+    passed = option_values(argv[: argv.index(IMAGE)], "--env")
+    assert {"DAGGER_CLOUD_TOKEN", "DAGGER_PROGRESS", "DAGGER_SOMETHING_NEW", "DAGGER_NO_NAG"} <= set(passed)
+    assert all("=" not in name for name in passed), passed
+    assert "DAGGER_VERSION" not in passed
+    assert secret not in " ".join(argv)
+    assert secret not in result.stdout + result.stderr
+    assert call["env"]["DAGGER_CLOUD_TOKEN"] == secret
+    assert call["env"]["DAGGER_PROGRESS"] == "plain"
+
+
+def test_build(recorder: Recorder) -> None:
+    result = recorder.make("build")
+    assert result.returncode == 0, result.stderr
+    assert recorder.only_call() == [
+        "build",
+        "--build-arg",
+        f"DAGGER_VERSION={DAGGER_VERSION}",
+        "--tag",
+        IMAGE,
+        "--file",
+        str(REPO / ".docker" / "Dockerfile"),
+        str(REPO / ".docker"),
+    ]
+
+
+def test_dagger_version_follows_dagger_json(recorder: Recorder) -> None:
+    assert DAGGER_VERSION == "0.21.11"
+    result = recorder.make("build", "DAGGER_VERSION=0.22.0")
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert "DAGGER_VERSION=0.22.0" in argv
+    assert "quality-gate-dagger:0.22.0" in argv
+
+
+def test_bash_without_terminal_keeps_stdin(recorder: Recorder) -> None:
+    result = recorder.make("bash")
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert_docker_run_shape(argv, recorder)
+    before = argv[: argv.index(IMAGE)]
+    assert "--interactive" in before
+    assert "--tty" not in before
+    assert option_values(before, "--entrypoint") == ["/bin/bash"]
+    assert after_image(argv) == []
+
+
+def test_bash_in_a_terminal(recorder: Recorder) -> None:
+    returncode, output = recorder.make_in_terminal("bash")
+    assert returncode == 0, output
+    argv = recorder.only_call()
+    before = argv[: argv.index(IMAGE)]
+    assert {"--interactive", "--tty"} <= set(before)
+    assert option_values(before, "--entrypoint") == ["/bin/bash"]
+
+
+def test_remove(recorder: Recorder) -> None:
+    result = recorder.make("remove")
+    assert result.returncode == 0, result.stderr
+    assert recorder.only_call() == ["image", "rm", IMAGE]
+
+
+def test_missing_socket_is_a_clear_error(recorder: Recorder, tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(REPO), "lint", f"DOCKER_SOCKET={tmp_path / 'absent.sock'}"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=recorder.env(),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "No Docker socket" in result.stderr
+    assert "DOCKER_SOCKET" in result.stderr
+    assert recorder.calls() == []
+
+
+def test_help_lists_every_target_once(recorder: Recorder) -> None:
+    result = recorder.make("help")
+    assert result.returncode == 0, result.stderr
+    listed = re.findall(r"^  ([a-z][a-z0-9-]*) ", result.stdout, re.MULTILINE)
+    targets = rule_targets()
+    assert sorted(listed) == sorted(targets)
+    assert sorted(phony_targets()) == sorted(targets)
+    required = {"build", "bash", "help", "lint", "format", "mypy", "ruff", "run-all", "report", "fix", "check"}
+    required |= {"remove", "venv", "test", "pins", "bench"}
+    required |= {f"local-{cmd}" for cmd in ("lint", "format", "mypy", "ruff", "run-all", "report", "fix")}
+    assert required <= set(targets)
+    assert recorder.calls() == []
+
+
+def test_dry_run_of_every_target(recorder: Recorder) -> None:
+    """`make -n` expands every target's recipe without error and runs nothing."""
+    for target in phony_targets():
+        result = recorder.make("-n", target)
+        assert result.returncode == 0, f"make -n {target}: {result.stderr}"
+    assert recorder.calls() == []
+
+
+def test_mbake_validate() -> None:
+    result = subprocess.run([tool("mbake"), "validate", str(MAKEFILE)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- local runner --
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the makefile and the files its rules depend on, with a recording .venv/bin/python."""
+    root = tmp_path / "project"
+    for name in ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, root / name)
+    bin_dir = root / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    write_executable(
+        bin_dir / "python",
+        f"#!{sys.executable}\n"
+        "import json, os, sys\n"
+        "with open(os.environ['FAKE_PYTHON_LOG'], 'a', encoding='utf-8') as log:\n"
+        "    record = {'argv': sys.argv[1:], 'pythonpath': os.environ.get('PYTHONPATH'), 'cwd': os.getcwd()}\n"
+        "    log.write(json.dumps(record) + '\\n')\n"
+        "sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))\n",
+    )
+    # The venv is up to date: stamps newer than the requirements files.
+    stamp_time = (REPO / "makefile").stat().st_mtime + 10
+    for stamp in (".quality-gate-tools", ".quality-gate-tests"):
+        (root / ".venv" / stamp).touch()
+        os.utime(root / ".venv" / stamp, (stamp_time, stamp_time))
+    return root
+
+
+def python_calls(log: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+LOCAL_TARGETS = [
+    ("local-lint", [], ["lint", "--source", "src", "--config", ".config"]),
+    ("local-format", [], ["format", "--source", "src", "--config", ".config"]),
+    ("local-mypy", [], ["mypy", "--source", "src", "--config", ".config"]),
+    ("local-ruff", [], ["ruff", "--source", "src", "--config", ".config"]),
+    ("local-run-all", [], ["run-all", "--source", "src", "--config", ".config"]),
+    ("local-run-all", ["FAIL_FAST=1"], ["run-all", "--source", "src", "--config", ".config", "--fail-fast"]),
+    ("local-report", [], ["report", "--source", "src", "--config", ".config", "--output", "reports"]),
+    ("local-fix", ["SOURCE=app"], ["fix", "--source", "app", "--config", ".config"]),
+]
+
+
+@pytest.mark.parametrize(("target", "variables", "runner_args"), LOCAL_TARGETS)
+def test_local_runner_targets(
+    recorder: Recorder, project: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
+) -> None:
+    log = tmp_path / "python.log"
+    result = recorder.make(target, *variables, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
+    assert result.returncode == 0, result.stderr
+    calls = python_calls(log)
+    assert len(calls) == 1, calls
+    assert calls[0]["argv"] == ["-m", "quality_gate", *runner_args]
+    assert calls[0]["pythonpath"] == ".pipeline/src"
+    assert calls[0]["cwd"] == str(project)
+    assert recorder.calls() == [], "the local runner never calls docker"
+
+
+@pytest.mark.parametrize("code", ["1", "2"])
+def test_local_runner_exit_code_fails_make(recorder: Recorder, project: Path, tmp_path: Path, code: str) -> None:
+    env = {"FAKE_PYTHON_LOG": str(tmp_path / "python.log"), "FAKE_PYTHON_EXIT": code}
+    result = recorder.make("local-lint", env=env, directory=project)
+    assert result.returncode != 0
+    assert f"Error {code}" in result.stderr
+
+
+def test_test_and_bench_use_the_venv(recorder: Recorder, project: Path, tmp_path: Path) -> None:
+    log = tmp_path / "python.log"
+    for target in ("test", "bench"):
+        result = recorder.make(target, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
+        assert result.returncode == 0, result.stderr
+    assert [call["argv"] for call in python_calls(log)] == [["-m", "pytest"], ["benchmarks/run.py"]]
+
+
+def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path) -> None:
+    """A python3.13 that exists but fails (a pyenv shim without PYENV_VERSION) is skipped."""
+    shutil.rmtree(project / ".venv")
+    shim = "#!/bin/sh\necho 'pyenv: python3.13: command not found' >&2\nexit 127\n"
+    write_executable(recorder.bin_dir / "python3.13", shim)
+    result = recorder.make("-n", "venv", directory=project)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "python3 -m venv .venv"
+    assert ".venv/bin/pip install --require-hashes -r .config/requirements.txt" in lines
+
+    write_executable(recorder.bin_dir / "python3.13", f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    result = recorder.make("-n", "venv", directory=project)
+    assert result.stdout.splitlines()[0] == "python3.13 -m venv .venv"
+
+    result = recorder.make("-n", "venv", "PYTHON=/opt/py/bin/python3", directory=project)
+    assert result.stdout.splitlines()[0] == "/opt/py/bin/python3 -m venv .venv"
+
+
+def test_test_target_installs_dev_requirements_with_hashes(recorder: Recorder, project: Path) -> None:
+    (project / ".venv" / ".quality-gate-tests").unlink()
+    result = recorder.make("-n", "test", directory=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        ".venv/bin/pip install --require-hashes -r tests/requirements.txt",
+        "touch .venv/.quality-gate-tests",
+        ".venv/bin/python -m pytest",
+    ]
+
+
+def test_pins_compiles_both_lists(recorder: Recorder, project: Path) -> None:
+    result = recorder.make("-n", "pins", directory=project)
+    assert result.returncode == 0, result.stderr
+    uv = f"{project}/.venv/bin/uv pip compile --universal --generate-hashes --python-version 3.11"
+    assert result.stdout.splitlines() == [
+        f"cd .config && {uv} requirements.in -o requirements.txt",
+        f"cd tests && {uv} requirements.in -o requirements.txt",
+    ]
