@@ -10,12 +10,13 @@ from pathlib import Path
 
 import anyio
 
-from . import gate
+from . import gate, local_fix
+from .checks import Check
 from .execution import Layout
 from .findings import ToolResult, Verdict
 from .functions import SINGLE, all_checks, check_for
 from .local import LocalRunner
-from .reports import summary
+from .reports import codequality, junit, summary
 
 EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
 
@@ -27,11 +28,14 @@ class UsageError(Exception):
 def parser() -> argparse.ArgumentParser:
     """The command line, with the same names as the Dagger functions."""
     top = argparse.ArgumentParser(prog="python -m quality_gate", description=__doc__)
-    top.add_argument("function", choices=[*SINGLE, "run-all"], help="what to run")
+    top.add_argument("function", choices=[*SINGLE, "run-all", "report", "fix"], help="what to run")
     top.add_argument("--source", default="src", help="directory to check (default: src)")
     top.add_argument("--config", default=".config", help="directory of the tools' configuration (default: .config)")
     top.add_argument("--fail-fast", action="store_true", help="run-all: stop the other tools at the first failure")
-    top.add_argument("--cache-dir", default=None, help="where the tools keep their caches (default: ~/.cache/quality-gate)")
+    top.add_argument(
+        "--cache-dir", default=None, help="where the tools keep their caches (default: ~/.cache/quality-gate)"
+    )
+    top.add_argument("--output", default="reports", help="report: directory for the report files (default: reports)")
     return top
 
 
@@ -45,13 +49,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BROKEN
-    if args.function == "run-all":
-        results = anyio.run(gate.run_all, runner, checks, args.fail_fast)
+    if args.function == "fix":
+        return run_fix(runner)
+    if args.function in {"run-all", "report"}:
+        fail_fast = args.fail_fast and args.function == "run-all"
+        results = anyio.run(gate.run_all, runner, checks, fail_fast)
         print(summary.overall(results))
+        if args.function == "report":
+            print(write_reports(results, Path(args.output)))
     else:
         results = [anyio.run(gate.run_check, runner, checks[0])]
         print(summary.single(results[0]))
     return exit_code(results)
+
+
+def run_fix(runner: LocalRunner) -> int:
+    """Fix in place and show the diff; exit 0 when the fixers did their job, 2 when one could not."""
+    result = anyio.run(local_fix.fix, runner)
+    if result.diff:
+        print(result.diff, end="")
+    print(f"fix: {len(result.changed)} file(s) changed" + (f": {', '.join(result.changed)}" if result.changed else ""))
+    if result.failure:
+        print(f"error: {result.failure}", file=sys.stderr)
+        return EXIT_BROKEN
+    return EXIT_PASSED
+
+
+REPORT_FILES = {"gl-code-quality-report.json": codequality.render, "junit.xml": junit.render}
+
+
+def write_reports(results: Sequence[ToolResult], output: Path) -> str:
+    """Write the Code Quality and JUnit files (and the summary) and say where they are."""
+    output.mkdir(parents=True, exist_ok=True)
+    files = {name: render(results) for name, render in REPORT_FILES.items()}
+    files["summary.txt"] = summary.overall(results) + "\n"
+    for name, text in files.items():
+        (output / name).write_text(text, encoding="utf-8")
+    return f"reports written to {output}/: {', '.join(files)}"
 
 
 def exit_code(results: Sequence[ToolResult]) -> int:
@@ -71,15 +105,11 @@ def layout(source: str, config: str) -> Layout:
     return Layout(source=_relative(source, workdir), config=_relative(config, workdir), workdir=str(workdir))
 
 
-def require_configs(config: str, checks: Sequence[object]) -> None:
+def require_configs(config: str, checks: Sequence[Check]) -> None:
     """Every tool's configuration file must be there before anything runs."""
-    missing = [name for name in _config_files(checks) if not (Path(config) / name).is_file()]
+    missing = [check.config_file for check in checks if not (Path(config) / check.config_file).is_file()]
     if missing:
         raise UsageError(f"missing in {config}: {', '.join(missing)}; copy them from the gate's .config/")
-
-
-def _config_files(checks: Sequence[object]) -> list[str]:
-    return [str(getattr(check, "config_file")) for check in checks]
 
 
 def cache_root(option: str | None) -> Path:

@@ -39,13 +39,54 @@ def source_mount(source_path: str) -> str:
     return WORKDIR if clean == "." else posixpath.join(WORKDIR, clean)
 
 
-def workspace(tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str) -> dagger.Container:
+def workspace(
+    tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str
+) -> dagger.Container:
     """The toolbox with the configuration and the source mounted, ready to run any check."""
     return (
         tools.with_mounted_directory(CONFIG_DIR, config)
         .with_mounted_directory(source_mount(source_path), source)
         .with_workdir(WORKDIR)
     )
+
+
+def fix_workspace(
+    tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str
+) -> dagger.Container:
+    """Like the workspace, but the source is copied in rather than mounted, so the fixed tree can be read back."""
+    return (
+        tools.with_mounted_directory(CONFIG_DIR, config)
+        .with_directory(source_mount(source_path), source)
+        .with_workdir(WORKDIR)
+    )
+
+
+def changes(before: dagger.Directory, after: dagger.Directory, source_path: str) -> dagger.Changeset:
+    """The fix as a changeset whose paths start at the repository root, where the CLI applies it."""
+    prefix = posixpath.relpath(source_mount(source_path), WORKDIR)
+    if prefix == ".":
+        return after.changes(before)
+    return dag.directory().with_directory(prefix, after).changes(dag.directory().with_directory(prefix, before))
+
+
+def run_in(container: dagger.Container, command: Command) -> dagger.Container:
+    """The exec of one command, its tool's cache on a cache volume; any exit code is left to the caller."""
+    cache_dir = posixpath.join(CACHE_ROOT, command.tool)
+    return (
+        container.with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
+        .with_env_variable(command.cache_variable, cache_dir)
+        .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
+    )
+
+
+async def collect(container: dagger.Container) -> Execution:
+    """Run the container's last exec and gather what it gave."""
+    started = time.perf_counter()
+    ran = await container.sync()
+    exit_code = await ran.exit_code()
+    stdout = await ran.stdout()
+    stderr = await ran.stderr()
+    return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
 
 
 def layout(source_path: str) -> Layout:
@@ -62,18 +103,9 @@ class ContainerRunner:
         self.layout = layout_in_container
 
     def container(self, command: Command) -> dagger.Container:
-        """The exec for one command; any exit code is accepted so that the check can interpret it."""
-        cache_dir = posixpath.join(CACHE_ROOT, command.tool)
-        return (
-            self.workspace.with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
-            .with_env_variable(command.cache_variable, cache_dir)
-            .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
-        )
+        """The exec for one command, ready to be run."""
+        return run_in(self.workspace, command)
 
     async def execute(self, command: Command) -> Execution:
-        started = time.perf_counter()
-        ran = await self.container(command).sync()
-        exit_code = await ran.exit_code()
-        stdout = await ran.stdout()
-        stderr = await ran.stderr()
-        return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
+        """Run the command in its own container from the workspace."""
+        return await collect(self.container(command))

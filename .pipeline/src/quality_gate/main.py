@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import dagger
-from dagger import DefaultPath, Doc, Ignore, check, function, object_type
+from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, object_type
 from dagger.mod._exceptions import FunctionError
 
 from . import engine, gate
+from .execution import Layout
 from .findings import ToolResult
+from .fixes import FIXERS
 from .functions import all_checks, check_for
-from .reports import summary
+from .reports import codequality, junit, summary
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
 SOURCE_IGNORE = [
@@ -27,7 +29,7 @@ SOURCE_IGNORE = [
 ]
 
 
-class GateFailed(FunctionError):
+class GateError(FunctionError):
     """Findings, or a tool that could not run.
 
     Subclassing the SDK's FunctionError is its documented escape hatch: the message
@@ -84,15 +86,46 @@ class QualityGate:
         results = await gate.run_all(self._runner(), all_checks(), fail_fast)
         return _verdict(results, summary.overall(results))
 
+    @function
+    async def report(self) -> dagger.Directory:
+        """All four tools into gl-code-quality-report.json, junit.xml and summary.txt; export it with `export --path`.
+
+        It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
+        """
+        results = await gate.run_all(self._runner(), all_checks())
+        return (
+            dag.directory()
+            .with_new_file("gl-code-quality-report.json", codequality.render(results))
+            .with_new_file("junit.xml", junit.render(results))
+            .with_new_file("summary.txt", summary.overall(results) + "\n")
+        )
+
+    @function
+    @generate
+    async def fix(self) -> dagger.Changeset:
+        """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
+        layout = self._layout()
+        container = engine.fix_workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
+        for fixer in FIXERS:
+            container = engine.run_in(container, fixer.command(layout))
+            failure = fixer.failure(await engine.collect(container))
+            if failure:
+                raise GateError(failure)
+        fixed = container.directory(engine.source_mount(self.source_path))
+        return engine.changes(self.source, fixed, self.source_path)
+
     async def _single(self, function_name: str) -> str:
         result = await gate.run_check(self._runner(), check_for(function_name))
         return _verdict([result], summary.single(result))
 
-    def _runner(self) -> engine.ContainerRunner:
+    def _layout(self) -> Layout:
         try:
-            layout = engine.layout(self.source_path)
+            return engine.layout(self.source_path)
         except ValueError as error:
-            raise GateFailed(str(error)) from None
+            raise GateError(str(error)) from None
+
+    def _runner(self) -> engine.ContainerRunner:
+        layout = self._layout()
         workspace = engine.workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
         return engine.ContainerRunner(workspace, layout)
 
@@ -100,5 +133,5 @@ class QualityGate:
 def _verdict(results: list[ToolResult], text: str) -> str:
     """The report when everything passed; otherwise the same report as the function's error."""
     if summary.failing(results):
-        raise GateFailed(text)
+        raise GateError(text)
     return text

@@ -19,7 +19,9 @@ def table(results: Sequence[ToolResult]) -> str:
         seconds = f"{result.seconds:.2f}" + (" (cached)" if result.cached else "")
         rows.append((result.tool, result.verdict.value, str(len(result.findings)), seconds))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
 
 
 def single(result: ToolResult) -> str:

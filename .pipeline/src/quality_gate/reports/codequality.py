@@ -1,0 +1,75 @@
+"""GitLab Code Quality: one JSON array of findings, with fingerprints that survive unrelated edits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from ..findings import Finding, ToolResult
+
+# GitLab's severities: info, minor, major, critical, blocker. Documented in README.
+PYLINT_SEVERITY = {
+    "fatal": "blocker",
+    "error": "critical",
+    "warning": "major",
+    "refactor": "minor",
+    "convention": "minor",
+    "info": "info",
+}
+SYNTAX_RULES = frozenset({"E0001", "syntax", "invalid-syntax", "syntax-error"})
+
+
+def severity(finding: Finding) -> str:
+    """GitLab severity of a finding: syntax errors block, type errors and bug-prone rules are major."""
+    if finding.rule in SYNTAX_RULES:
+        return "blocker"
+    if finding.tool == "pylint":
+        return PYLINT_SEVERITY.get(finding.severity, "major")
+    if finding.tool == "mypy":
+        return "major"
+    if finding.tool == "ruff":
+        return "major" if finding.rule.startswith(("F", "B", "E9")) else "minor"
+    return "minor"
+
+
+def category(finding: Finding) -> str:
+    """Code Climate's category, which GitLab shows beside the finding."""
+    if finding.tool == "black" or finding.severity == "convention":
+        return "Style"
+    return "Complexity" if finding.severity == "refactor" else "Bug Risk"
+
+
+def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
+    """Every finding of every tool as a Code Quality issue."""
+    findings = sorted((f for result in results for f in result.findings), key=lambda f: (f.path, f.line, f.column))
+    seen: Counter[tuple[str, ...]] = Counter()
+    issues = []
+    for finding in findings:
+        identity = (finding.tool, finding.rule, finding.path, finding.message)
+        seen[identity] += 1
+        issues.append(
+            {
+                "type": "issue",
+                "engine_name": finding.tool,
+                "check_name": f"{finding.tool}:{finding.rule}",
+                "description": finding.message,
+                "categories": [category(finding)],
+                "severity": severity(finding),
+                "fingerprint": fingerprint(identity, seen[identity]),
+                "location": {"path": finding.path, "lines": {"begin": finding.line}},
+            }
+        )
+    return issues
+
+
+def fingerprint(identity: tuple[str, ...], occurrence: int) -> str:
+    """Stable across unrelated edits: what was found, where (file, not line), and which occurrence."""
+    return hashlib.sha256("\x1f".join((*identity, str(occurrence))).encode()).hexdigest()
+
+
+def render(results: Sequence[ToolResult]) -> str:
+    """The report file's text (UTF-8, no byte-order mark)."""
+    return json.dumps(entries(results), indent=2, ensure_ascii=False) + "\n"
