@@ -1,0 +1,162 @@
+"""Each function's container chain, read from the SDK's lazily built query before anything is awaited."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anyio
+import dagger
+import pytest
+from dagger import dag
+
+from quality_gate import engine
+from quality_gate.checks import CHECKS
+from quality_gate.execution import Layout
+from quality_gate.fixes import FIXERS
+from quality_gate.functions import SINGLE
+from quality_gate.main import GateError, QualityGate
+
+
+def chain(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """A lazily built SDK object as (field, arguments) pairs, nested objects as their own chains."""
+    return [(field.name, {k: _plain(v) for k, v in field.args.items()}) for field in value._ctx.selections]
+
+
+def _plain(value: Any) -> Any:
+    return chain(value) if hasattr(value, "_ctx") else value
+
+
+def gate(source_path: str = "src") -> QualityGate:
+    source = dag.directory().with_new_file("main.py", 'print("hi")\n')
+    config = dag.directory().with_new_file("requirements.txt", "pylint==4.1.4 --hash=sha256:00\n")
+    return QualityGate(source=source, config=config, source_path=source_path)
+
+
+def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
+    qg = gate(source_path)
+    runner = qg._runner()  # pylint: disable=protected-access
+    return chain(runner.container(CHECKS[SINGLE[function]].command(runner.layout)))
+
+
+def index(steps: list[tuple[str, dict[str, Any]]], step: str, **match: Any) -> int:
+    for position, (field, args) in enumerate(steps):
+        if field == step and all(args.get(key) == value for key, value in match.items()):
+            return position
+    raise AssertionError(f"no {step} {match} in {[field for field, _ in steps]}")
+
+
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_base_image_is_python_313_slim(function: str) -> None:
+    steps = container_for(function)
+    assert steps[0] == ("container", {})
+    assert steps[1] == ("from", {"address": "python:3.13-slim"})
+
+
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_pinned_tools_install_with_hashes_before_the_source_is_mounted(function: str) -> None:
+    steps = container_for(function)
+    pip_cache = index(steps, "withMountedCache", path="/root/.cache/pip")
+    pins = index(steps, "withFile", path="/opt/quality-gate/requirements.txt")
+    install = index(steps, "withExec", args=["pip", "install", "--require-hashes", "-r", engine.PINS_PATH])
+    source = index(steps, "withMountedDirectory", path="/gate/src")
+    assert pip_cache < install and pins < install < source
+    assert steps[pip_cache][1]["cache"] == [("cacheVolume", {"key": "quality-gate-pip"})]
+    assert steps[pins][1]["source"][-1] == ("file", {"path": "requirements.txt"})
+    assert "expect" not in steps[install][1], "a failed install must fail, not be interpreted"
+
+
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_config_and_source_mounted_and_workdir_is_the_repository_root(function: str) -> None:
+    steps = container_for(function)
+    config = steps[index(steps, "withMountedDirectory", path="/gate-config")][1]["source"]
+    source = steps[index(steps, "withMountedDirectory", path="/gate/src")][1]["source"]
+    assert ("withNewFile", {"path": "requirements.txt", "contents": "pylint==4.1.4 --hash=sha256:00\n"}) in config
+    assert ("withNewFile", {"path": "main.py", "contents": 'print("hi")\n'}) in source
+    assert index(steps, "withWorkdir", path="/gate") < len(steps) - 1
+
+
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_each_tool_has_its_cache_volume_and_variable(function: str) -> None:
+    check = CHECKS[SINGLE[function]]
+    steps = container_for(function)
+    cache_dir = f"/cache/{check.name}"
+    mount = steps[index(steps, "withMountedCache", path=cache_dir)][1]
+    assert mount["cache"] == [("cacheVolume", {"key": f"quality-gate-{check.name}"})]
+    index(steps, "withEnvVariable", name=check.cache_variable, value=cache_dir)
+
+
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_last_step_is_the_checks_command_accepting_any_exit_code(function: str) -> None:
+    check = CHECKS[SINGLE[function]]
+    field, args = container_for(function)[-1]
+    layout = Layout(source="src", config="/gate-config", workdir="/gate")
+    assert field == "withExec"
+    assert args["args"] == ["python", *check.command(layout).argv]
+    assert args["expect"] == "ANY"
+    assert args["args"][:3] == ["python", "-m", check.module]
+    assert args["args"][-1] == "src"
+    assert f"/gate-config/{check.config_file}" in args["args"]
+
+
+def test_checks_never_ask_a_tool_to_rewrite() -> None:
+    argv = {function: container_for(function)[-1][1]["args"] for function in SINGLE}
+    assert "--check" in argv["format"]
+    assert "--no-fix" in argv["ruff"] and "--fix" not in argv["ruff"]
+
+
+def test_the_local_runner_sends_the_same_arguments() -> None:
+    """Paths aside, the local and the container command lines are one definition."""
+    container = Layout(source="src", config="/gate-config", workdir="/gate")
+    local = Layout(source="src", config=".config", workdir="/home/me/project")
+    for check in CHECKS.values():
+        here = [arg.replace(".config/", "/gate-config/") for arg in check.command(local).argv]
+        assert here == list(check.command(container).argv)
+
+
+def test_source_path_places_the_mount_so_paths_match_the_repository() -> None:
+    steps = container_for("ruff", "app/lib")
+    index(steps, "withMountedDirectory", path="/gate/app/lib")
+    assert steps[-1][1]["args"][-1] == "app/lib"
+
+
+def test_source_path_outside_the_repository_is_refused_clearly() -> None:
+    with pytest.raises(GateError, match="must be relative to the repository root"):
+        gate("../elsewhere")._runner()  # pylint: disable=protected-access
+
+
+def test_gate_error_is_shown_without_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """GateError uses the SDK's escape hatch: Module.call re-raises it without logging a stack trace."""
+    module = QualityGate.__dagger_module__
+    qg = gate("../elsewhere")
+    with caplog.at_level(logging.DEBUG), pytest.raises(GateError):
+        anyio.run(module.call, qg.lint)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_fix_copies_the_source_runs_ruff_then_black_and_returns_a_changeset_from_the_repository_root() -> None:
+    qg = gate()
+    layout = engine.layout("src")
+    container = engine.fix_workspace(engine.toolbox(qg.config), qg.source, qg.config, "src")
+    for fixer in FIXERS:
+        container = engine.run_in(container, fixer.command(layout))
+    steps = chain(container)
+    index(steps, "withDirectory", path="/gate/src")
+    execs = [args for field, args in steps if field == "withExec" and args.get("expect") == "ANY"]
+    assert [args["args"][2] for args in execs] == ["ruff", "black"]
+    assert execs[0]["args"][3:5] == ["check", "--fix"]
+    assert "--check" not in execs[1]["args"]
+    changeset = chain(engine.changes(qg.source, container.directory("/gate/src"), "src"))
+    assert changeset[-1][0] == "changes"
+    assert changeset[1][0] == "withDirectory" and changeset[1][1]["path"] == "src"
+    assert ("directory", {"path": "/gate/src"}) in changeset[1][1]["source"]
+    before = changeset[-1][1]["from"]
+    assert before[1][0] == "withDirectory" and before[1][1]["path"] == "src"
+    assert before[1][1]["source"] == chain(qg.source)
+
+
+def test_nothing_is_awaited_to_build_a_chain() -> None:
+    """Building never connects: any await would raise without an engine, and none happened above."""
+    with pytest.raises(Exception):  # noqa: B017 - the SDK raises its own connection error type
+        anyio.run(gate()._runner().container(CHECKS["ruff"].command(engine.layout("src"))).sync)
+    assert isinstance(dagger.ReturnType.ANY, dagger.ReturnType)

@@ -1,0 +1,97 @@
+"""The module registers as the Dagger runtime would: functions, arguments, defaults, docs and checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINE = ROOT / ".pipeline"
+
+
+def _calls(chain: list[Any], name: str) -> list[dict[str, Any]]:
+    return [args for field, args in chain if field == name]
+
+
+@pytest.fixture(scope="module")
+def module_def() -> list[Any]:
+    env = {**os.environ, "DAGGER_MAIN_OBJECT": "QualityGate", "PYTHONPATH": str(PIPELINE / "src")}
+    script = Path(__file__).with_name("registration.py")
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    chain: list[Any] = json.loads(done.stdout)
+    return chain
+
+
+@pytest.fixture(scope="module")
+def main_object(module_def: list[Any]) -> list[Any]:
+    objects = _calls(module_def, "withObject")
+    assert len(objects) == 1
+    chain: list[Any] = objects[0]["object"]
+    assert _calls(chain, "withObject")[0]["name"] == "QualityGate"
+    return chain
+
+
+def _functions(main_object: list[Any]) -> dict[str, list[Any]]:
+    functions = {}
+    for args in _calls(main_object, "withFunction"):
+        chain = args["function"]
+        functions[_calls(chain, "function")[0]["name"]] = chain
+    return functions
+
+
+def test_functions_are_the_four_tools_run_all_report_and_fix(main_object: list[Any]) -> None:
+    assert set(_functions(main_object)) == {"lint", "format", "mypy", "ruff", "run_all", "report", "fix"}
+
+
+def test_the_four_tools_are_checks_and_nothing_else_is(main_object: list[Any]) -> None:
+    checks = {name for name, chain in _functions(main_object).items() if _calls(chain, "withCheck")}
+    assert checks == {"lint", "format", "mypy", "ruff"}
+
+
+def test_fix_is_a_generator_returning_a_changeset(main_object: list[Any]) -> None:
+    fix = _functions(main_object)["fix"]
+    assert _calls(fix, "withGenerator") == [{}]
+    return_type = _calls(fix, "function")[0]["returnType"]
+    assert _calls(return_type, "withObject") == [{"name": "Changeset"}]
+
+
+def test_report_returns_a_directory(main_object: list[Any]) -> None:
+    return_type = _calls(_functions(main_object)["report"], "function")[0]["returnType"]
+    assert _calls(return_type, "withObject") == [{"name": "Directory"}]
+
+
+def test_every_function_has_a_description(main_object: list[Any]) -> None:
+    for name, chain in _functions(main_object).items():
+        descriptions = _calls(chain, "withDescription")
+        assert descriptions and len(descriptions[0]["description"]) > 20, name
+
+
+def test_run_all_takes_fail_fast_defaulting_to_false(main_object: list[Any]) -> None:
+    args = _calls(_functions(main_object)["run_all"], "withArg")
+    assert [(arg["name"], arg["defaultValue"]) for arg in args] == [("fail_fast", "false")]
+    assert _calls(args[0]["typeDef"], "withKind") == [{"kind": "BOOLEAN_KIND"}]
+
+
+def test_single_tool_functions_take_no_argument(main_object: list[Any]) -> None:
+    for name in ("lint", "format", "mypy", "ruff", "report", "fix"):
+        assert not _calls(_functions(main_object)[name], "withArg"), name
+
+
+def test_constructor_defaults_to_src_and_config_like_the_tutorial(main_object: list[Any]) -> None:
+    constructor = _calls(main_object, "withConstructor")[0]["function"]
+    args = {arg["name"]: arg for arg in _calls(constructor, "withArg")}
+    assert list(args) == ["source", "config", "source_path"]
+    assert args["source"]["defaultPath"] == "src"
+    assert args["config"]["defaultPath"] == ".config"
+    assert json.loads(args["source_path"]["defaultValue"]) == "src"
+    for name in ("source", "config"):
+        assert _calls(args[name]["typeDef"], "withObject") == [{"name": "Directory"}]
+    ignored = set(args["source"]["ignore"])
+    assert {"**/.git", "**/.venv", "**/__pycache__", "**/.mypy_cache", "**/.ruff_cache"} <= ignored
