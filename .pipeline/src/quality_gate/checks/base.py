@@ -77,11 +77,11 @@ class Check(ABC):
         output = self.render(findings, execution, layout)
         if verdict is Verdict.BROKEN:
             reason = self.broken_reason(execution, findings, layout)
-            return _broken(self.name, reason, tuple(findings), _with_stderr(output, execution))
+            return _broken(self.name, reason, tuple(findings), _with_stderr(output, execution, layout))
         if verdict is Verdict.FAILED and not findings:
             why = self.broken_reason(execution, findings, layout)
             reason = f"exit code {execution.exit_code} without any finding: {why}"
-            return _broken(self.name, reason, (), _with_stderr(output, execution))
+            return _broken(self.name, reason, (), _with_stderr(output, execution, layout))
         detail = self.detail(verdict, findings, execution)
         return Outcome(verdict, tuple(findings), output, headline(self.name, verdict, detail))
 
@@ -90,9 +90,11 @@ def _broken(tool: str, reason: str, findings: tuple[Finding, ...], output: str) 
     return Outcome(Verdict.BROKEN, findings, output, headline(tool, Verdict.BROKEN, reason))
 
 
-def _with_stderr(output: str, execution: Execution) -> str:
+def _with_stderr(output: str, execution: Execution, layout: Layout) -> str:
     """The rendered output, plus what the tool said on stderr unless the rendering already holds it."""
-    return output if execution.stderr.strip() in output else _join(output, execution.stderr)
+    stderr = execution.stderr.strip()
+    shown = stderr.replace(layout.workdir.rstrip("/") + "/", "") if layout.workdir else stderr
+    return output if stderr in output or shown in output else _join(output, execution.stderr)
 
 
 def _join(*parts: str) -> str:

@@ -10,7 +10,7 @@ from .base import Check, relative
 
 WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
 DIFF_HEADER = re.compile(r"^--- (?P<path>.+?)\t", re.MULTILINE)
-HUNK = re.compile(r"^@@ -(?P<line>\d+)", re.MULTILINE)
+HUNK = re.compile(r"^@@ -(?P<line>\d+).*\n(?P<context>(?: .*\n)*)", re.MULTILINE)
 ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
 
 
@@ -51,11 +51,12 @@ class Black(Check):
 
 
 def _first_changed_lines(diff: str, layout: Layout) -> dict[str, int]:
-    """The first line of the first hunk of each file in black's diff."""
+    """The first line black would change in each file: its first hunk's start, after the unchanged context."""
     lines: dict[str, int] = {}
     headers = list(DIFF_HEADER.finditer(diff))
     for index, header in enumerate(headers):
         end = headers[index + 1].start() if index + 1 < len(headers) else len(diff)
         hunk = HUNK.search(diff, header.end(), end)
-        lines[relative(header["path"], layout)] = max(1, int(hunk["line"])) if hunk else 1
+        first = int(hunk["line"]) + hunk["context"].count("\n") if hunk else 1
+        lines[relative(header["path"], layout)] = max(1, first)
     return lines

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict, count
+from ..findings import Finding, Outcome, Verdict, count, headline
 from .base import Check, OutputError, last_lines, position, relative
 
 
@@ -36,6 +36,17 @@ class Mypy(Check):
             if isinstance(record, dict) and record.get("severity") == "error":
                 findings.append(_finding(record, layout))
         return findings
+
+    def interpret(self, execution: Execution, layout: Layout) -> Outcome:
+        """mypy warns about a bad mypy.ini on stderr and goes on with exit 0: that is a tool that could not run."""
+        outcome = super().interpret(execution, layout)
+        prefix = self.config_path(layout) + ":"
+        problems = [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
+        if not problems or outcome.verdict is Verdict.BROKEN:
+            return outcome
+        output = "\n".join(part for part in (outcome.output, execution.stderr.rstrip()) if part)
+        reason = " | ".join(problems[:3])
+        return Outcome(Verdict.BROKEN, outcome.findings, output, headline(self.name, Verdict.BROKEN, reason))
 
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
         del layout
