@@ -8,20 +8,22 @@ from collections.abc import Iterable
 import anyio
 
 from .checks import Check
-from .execution import Runner
+from .execution import Execution, Runner
 from .findings import Outcome, ToolResult, Verdict, headline
 
 
 async def run_check(runner: Runner, check: Check) -> ToolResult:
     """Run one check; anything that goes wrong on the way is reported as the tool not running."""
     started = time.perf_counter()
+    execution: Execution | None = None
     try:
         execution = await runner.execute(check.command(runner.layout))
+        outcome = check.interpret(execution, runner.layout)  # inside: a reading error must not reach the task group
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
         outcome = Outcome(Verdict.BROKEN, (), str(error), headline(check.name, Verdict.BROKEN, _describe(error)))
-        return ToolResult(check.name, outcome, None, started, time.perf_counter() - started)
-    outcome = check.interpret(execution, runner.layout)
     seconds = time.perf_counter() - started
+    if execution is None:
+        return ToolResult(check.name, outcome, None, started, seconds)
     return ToolResult(check.name, outcome, execution.exit_code, started, seconds, cached=execution.cached)
 
 
