@@ -102,6 +102,8 @@ def layout(source: str, config: str) -> Layout:
     for name, value in (("--source", source), ("--config", config)):
         if not Path(value).is_dir():
             raise UsageError(f"{name} {value!r} is not a directory; run from your project's root or pass {name} DIR")
+    if not any(Path(source).rglob("*.py")):
+        raise UsageError(f"no Python file under {source!r}; point --source at your code")
     return Layout(source=_relative(source, workdir), config=_relative(config, workdir), workdir=str(workdir))
 
 

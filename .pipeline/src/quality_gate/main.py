@@ -83,7 +83,8 @@ class QualityGate:
         fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
     ) -> str:
         """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
-        results = await gate.run_all(self._runner(), all_checks(), fail_fast)
+        runner = await self._checked_runner()
+        results = await gate.run_all(runner, all_checks(), fail_fast)
         return _verdict(results, summary.overall(results))
 
     @function
@@ -92,7 +93,7 @@ class QualityGate:
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
-        results = await gate.run_all(self._runner(), all_checks())
+        results = await gate.run_all(await self._checked_runner(), all_checks())
         return (
             dag.directory()
             .with_new_file("gl-code-quality-report.json", codequality.render(results))
@@ -104,7 +105,7 @@ class QualityGate:
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        layout = self._layout()
+        layout = (await self._checked_runner()).layout
         container = engine.fix_workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
         for fixer in FIXERS:
             container = engine.run_in(container, fixer.command(layout))
@@ -115,7 +116,7 @@ class QualityGate:
         return engine.changes(self.source, fixed, self.source_path)
 
     async def _single(self, function_name: str) -> str:
-        result = await gate.run_check(self._runner(), check_for(function_name))
+        result = await gate.run_check(await self._checked_runner(), check_for(function_name))
         return _verdict([result], summary.single(result))
 
     def _layout(self) -> Layout:
@@ -123,6 +124,13 @@ class QualityGate:
             return engine.layout(self.source_path)
         except ValueError as error:
             raise GateError(str(error)) from None
+
+    async def _checked_runner(self) -> engine.ContainerRunner:
+        """The runner, once the source is known to hold Python: tools given nothing to check would pass."""
+        runner = self._runner()
+        if not await self.source.glob("**/*.py"):
+            raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source DIR")
+        return runner
 
     def _runner(self) -> engine.ContainerRunner:
         layout = self._layout()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from abc import ABC, abstractmethod
 
 from ..execution import Command, Execution, Layout
 from ..findings import Finding, Outcome, Verdict, count, headline
+
+# What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.
+NO_FILES = re.compile(r"No Python files (are present|found)")
 
 
 class OutputError(ValueError):
@@ -48,7 +52,9 @@ class Check(ABC):
 
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
         """Why the tool itself failed; by default the last lines it wrote to stderr."""
-        del findings, layout
+        del findings
+        if NO_FILES.search(execution.stderr):
+            return f"it found no Python file to check in {layout.source} (excluded by .gitignore or the config?)"
         return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
 
     def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
@@ -56,9 +62,11 @@ class Check(ABC):
         del verdict, execution
         return count(len(findings), "finding")
 
-    def review(self, verdict: Verdict, findings: list[Finding]) -> Verdict:
-        """A second look at the verdict once the findings are known; most tools need none."""
+    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> Verdict:
+        """A second look at the verdict once the findings are known; by default a tool that checked nothing failed."""
         del findings
+        if NO_FILES.search(execution.stderr):
+            return Verdict.BROKEN
         return verdict
 
     def interpret(self, execution: Execution, layout: Layout) -> Outcome:
@@ -73,7 +81,7 @@ class Check(ABC):
                 reason = f"its output could not be read ({error}); exit code {execution.exit_code}"
                 return _broken(self.name, reason, (), _join(execution.stdout, execution.stderr))
             findings = []
-        verdict = self.review(verdict, findings)
+        verdict = self.review(verdict, findings, execution)
         output = self.render(findings, execution, layout)
         if verdict is Verdict.BROKEN:
             reason = self.broken_reason(execution, findings, layout)
