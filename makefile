@@ -29,11 +29,11 @@ SHELL := /bin/sh
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
 # ---------------------------------------------------------------- variables --
-# The dagger CLI version: by default engineVersion from dagger.json (a CLI older
-# than engineVersion refuses the module, so the two move together).
-ifndef DAGGER_VERSION
+# The dagger CLI version: engineVersion from dagger.json (a CLI older than
+# engineVersion refuses the module, so the two move together). Overridable on
+# the command line only: a DAGGER_VERSION left in the environment by some
+# install script must not silently change the image.
 DAGGER_VERSION := $(shell sed -n 's/.*"engineVersion"[[:space:]]*:[[:space:]]*"v\{0,1\}\([^"]*\)".*/\1/p' '$(ROOT)/dagger.json')
-endif
 # The image built from .docker/Dockerfile, tagged with the CLI version it holds.
 IMAGE ?= quality-gate-dagger:$(DAGGER_VERSION)
 # The code under check and the tools' configuration, relative to the root.
@@ -45,6 +45,8 @@ REPORTS ?= reports
 FAIL_FAST ?=
 # Patterns for `make check` (dagger check), e.g. CHECKS="lint mypy"; empty: all.
 CHECKS ?=
+# Extra arguments for pytest in `make test`, e.g. PYTEST_ARGS="-x tests/delivery".
+PYTEST_ARGS ?=
 # YES=1: `make fix` applies the changes without asking. Without a terminal it
 # never asks anyway (there is nobody to answer): it applies.
 YES ?=
@@ -194,8 +196,8 @@ local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local
 local-fix: $(VENV_STAMP) ## Apply black and ruff's fixes to SOURCE with the local runner
 	$(RUNNER) fix $(DAGGER_CALL_ARGS)
 
-test: $(TEST_STAMP) ## Run the test suite (pytest) in .venv, with tests/requirements.txt installed
-	$(VENV)/bin/python -m pytest
+test: $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in .venv with tests/requirements.txt
+	$(strip $(VENV)/bin/python -m pytest tests $(PYTEST_ARGS))
 
 pins: $(TEST_STAMP) ## Regenerate both hash-pinned requirements.txt from their .in (uv pip compile)
 	cd .config && $(UV_COMPILE) requirements.in -o requirements.txt

@@ -48,8 +48,13 @@ class Recorder:
         write_executable(bin_dir / "docker", FAKE_DOCKER.format(python=sys.executable))
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """The caller's environment minus any DAGGER_*/DOCKER_HOST, with the fake docker first on PATH."""
-        env = {k: v for k, v in os.environ.items() if "DAGGER" not in k and k not in {"DOCKER_HOST", "MAKEFLAGS"}}
+        """The caller's environment with the fake docker first on PATH, minus what would steer the makefile.
+
+        That is DAGGER_*, DOCKER_HOST, make's own variables, and every variable the makefile
+        defines: run from `make test VENV=...`, those arrive in the environment and would win.
+        """
+        steering = {"DOCKER_HOST", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", *makefile_variables()}
+        env = {k: v for k, v in os.environ.items() if "DAGGER" not in k and k not in steering}
         env["PATH"] = f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}"
         env["FAKE_DOCKER_LOG"] = str(self.log)
         env.update(extra or {})
@@ -104,6 +109,11 @@ class Recorder:
         assert len(calls) == 1, calls
         argv: list[str] = calls[0]["argv"]
         return argv
+
+
+def makefile_variables() -> set[str]:
+    text = MAKEFILE.read_text(encoding="utf-8")
+    return set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)\s*[?:]?=", text, re.MULTILINE))
 
 
 def write_executable(path: Path, text: str) -> None:
@@ -298,6 +308,13 @@ def test_dagger_version_follows_dagger_json(recorder: Recorder) -> None:
     assert "quality-gate-dagger:0.22.0" in argv
 
 
+def test_dagger_version_in_the_environment_is_ignored(recorder: Recorder) -> None:
+    """Only the command line overrides it: an exported DAGGER_VERSION (install scripts use that name) does not."""
+    result = recorder.make("build", env={"DAGGER_VERSION": "0.19.0"})
+    assert result.returncode == 0, result.stderr
+    assert f"DAGGER_VERSION={DAGGER_VERSION}" in recorder.only_call()
+
+
 def test_bash_without_terminal_keeps_stdin(recorder: Recorder) -> None:
     result = recorder.make("bash")
     assert result.returncode == 0, result.stderr
@@ -357,7 +374,8 @@ def test_help_lists_every_target_once(recorder: Recorder) -> None:
 def test_dry_run_of_every_target(recorder: Recorder) -> None:
     """`make -n` expands every target's recipe without error and runs nothing."""
     for target in phony_targets():
-        result = recorder.make("-n", target)
+        # PYTHON given: finding one (tested below) runs each candidate, a pyenv shim takes seconds.
+        result = recorder.make("-n", target, f"PYTHON={sys.executable}")
         assert result.returncode == 0, f"make -n {target}: {result.stderr}"
     assert recorder.calls() == []
 
@@ -440,7 +458,7 @@ def test_test_and_bench_use_the_venv(recorder: Recorder, project: Path, tmp_path
     for target in ("test", "bench"):
         result = recorder.make(target, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
         assert result.returncode == 0, result.stderr
-    assert [call["argv"] for call in python_calls(log)] == [["-m", "pytest"], ["benchmarks/run.py"]]
+    assert [call["argv"] for call in python_calls(log)] == [["-m", "pytest", "tests"], ["benchmarks/run.py"]]
 
 
 def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path) -> None:
@@ -469,7 +487,7 @@ def test_test_target_installs_dev_requirements_with_hashes(recorder: Recorder, p
     assert result.stdout.splitlines() == [
         ".venv/bin/pip install --require-hashes -r tests/requirements.txt",
         "touch .venv/.quality-gate-tests",
-        ".venv/bin/python -m pytest",
+        ".venv/bin/python -m pytest tests",
     ]
 
 
