@@ -91,7 +91,9 @@ DOCKER_RUN = $(need_socket)$(DOCKER) run --rm \
 # purpose: empty, or the two words --interactive --tty.
 DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(IMAGE)
 # dagger call with the module's constructor arguments.
-DAGGER_CALL_ARGS = --source $(SOURCE) --config $(CONFIG)
+DAGGER_CALL_ARGS = --source $(SOURCE) --config $(CONFIG) --source-path $(SOURCE)
+# The local runner's arguments: it sees the host, so it needs no --source-path.
+LOCAL_ARGS = --source $(SOURCE) --config $(CONFIG)
 
 FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
 CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
@@ -176,25 +178,25 @@ $(TEST_STAMP): $(VENV_STAMP) tests/requirements.txt
 venv: $(VENV_STAMP) ## Create .venv with the pinned tools (PYTHON: first working of python3.13, python3)
 
 local-lint: $(VENV_STAMP) ## pylint with the local runner, no Docker
-	$(RUNNER) lint $(DAGGER_CALL_ARGS)
+	$(RUNNER) lint $(LOCAL_ARGS)
 
 local-format: $(VENV_STAMP) ## black --check with the local runner, no Docker
-	$(RUNNER) format $(DAGGER_CALL_ARGS)
+	$(RUNNER) format $(LOCAL_ARGS)
 
 local-mypy: $(VENV_STAMP) ## mypy with the local runner, no Docker
-	$(RUNNER) mypy $(DAGGER_CALL_ARGS)
+	$(RUNNER) mypy $(LOCAL_ARGS)
 
 local-ruff: $(VENV_STAMP) ## ruff with the local runner, no Docker
-	$(RUNNER) ruff $(DAGGER_CALL_ARGS)
+	$(RUNNER) ruff $(LOCAL_ARGS)
 
 local-run-all: $(VENV_STAMP) ## All four tools at once with the local runner (FAIL_FAST=1 to stop early)
-	$(RUNNER) run-all $(DAGGER_CALL_ARGS) $(FAIL_FAST_FLAG)
+	$(RUNNER) run-all $(LOCAL_ARGS) $(FAIL_FAST_FLAG)
 
 local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local runner
-	$(RUNNER) report $(DAGGER_CALL_ARGS) --output $(REPORTS)
+	$(RUNNER) report $(LOCAL_ARGS) --output $(REPORTS)
 
 local-fix: $(VENV_STAMP) ## Apply black and ruff's fixes to SOURCE with the local runner
-	$(RUNNER) fix $(DAGGER_CALL_ARGS)
+	$(RUNNER) fix $(LOCAL_ARGS)
 
 test: $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in .venv with tests/requirements.txt
 	$(strip $(VENV)/bin/python -m pytest tests $(PYTEST_ARGS))

@@ -250,7 +250,7 @@ def test_each_job_calls_a_function_the_module_registers(path: Path) -> None:
         for words in calls:
             function = called_function(words)
             assert function in registered, f"{name} calls {function!r}; the module has {sorted(registered)}"
-            assert words[2:6] == ["--source", "$QG_SOURCE", "--config", "$QG_CONFIG"], words
+            assert words[2:8] == ["--source", "$QG_SOURCE", "--config", "$QG_CONFIG", "--source-path", "$QG_SOURCE"], words
 
 
 @pytest.mark.parametrize("path", CI_FILES, ids=IDS)

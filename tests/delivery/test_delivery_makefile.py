@@ -27,7 +27,7 @@ from _delivery import REPO, dagger_json_version, registered_functions, tool
 MAKEFILE = REPO / "makefile"
 DAGGER_VERSION = dagger_json_version()
 IMAGE = f"quality-gate-dagger:{DAGGER_VERSION}"
-CALL = ["call", "--source", "src", "--config", ".config"]
+CALL = ["call", "--source", "src", "--config", ".config", "--source-path", "src"]
 TTY_FLAGS = {"-t", "--tty", "-it", "-ti", "-i", "--interactive"}
 FAKE_DOCKER = """#!{python}
 import json, os, sys
@@ -181,7 +181,7 @@ DAGGER_TARGETS = [
     ("ruff", [*CALL, "ruff"]),
     ("run-all", [*CALL, "run-all"]),
     ("report", [*CALL, "report", "export", "--path=reports"]),
-    ("fix", ["call", "--auto-apply", "--source", "src", "--config", ".config", "fix"]),
+    ("fix", ["call", "--auto-apply", "--source", "src", "--config", ".config", "--source-path", "src", "fix"]),
     ("check", ["check"]),
     ("functions", ["functions"]),
 ]
@@ -221,7 +221,7 @@ def test_variables_are_overridable(recorder: Recorder) -> None:
     assert result.returncode == 0, result.stderr
     argv = recorder.only_call()
     assert_docker_run_shape(argv, recorder, image="example/qg:1")
-    expected = ["call", "--source", "app", "--config", "ci/conf", "run-all", "--fail-fast"]
+    expected = ["call", "--source", "app", "--config", "ci/conf", "--source-path", "app", "run-all", "--fail-fast"]
     assert after_image(argv, "example/qg:1") == expected
 
 
@@ -251,7 +251,7 @@ def test_fix_in_a_terminal_previews_and_asks(recorder: Recorder) -> None:
 def test_fix_yes_applies_without_asking_even_in_a_terminal(recorder: Recorder) -> None:
     returncode, output = recorder.make_in_terminal("fix", "YES=1")
     assert returncode == 0, output
-    expected = ["call", "--auto-apply", "--source", "src", "--config", ".config", "fix"]
+    expected = ["call", "--auto-apply", "--source", "src", "--config", ".config", "--source-path", "src", "fix"]
     assert after_image(recorder.only_call()) == expected
 
 
