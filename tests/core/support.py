@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,10 +114,20 @@ def _repo_relative(path: str) -> str:
     return Path(os.path.relpath(Path(REPO, path), REPO)).as_posix()
 
 
-def tool_processes(modules: tuple[str, ...] = TOOLS) -> list[str]:
-    """Descendants of this process that run one of the tools (`-m <tool>`), or are left as zombies."""
-    parents: dict[int, int] = {}
-    described: dict[int, str] = {}
+@dataclass(frozen=True)
+class Process:
+    """One line of /proc: enough to tell who started a process and whether it is finished."""
+
+    pid: int
+    ppid: int
+    session: int
+    state: str
+    cmdline: str
+
+
+def processes() -> list[Process]:
+    """Every process on the machine, read from /proc (psutil is not a dependency)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -125,16 +136,27 @@ def tool_processes(modules: tuple[str, ...] = TOOLS) -> list[str]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:  # gone meanwhile
             continue
-        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        parents[int(entry.name)] = int(ppid)
-        described[int(entry.name)] = f"{entry.name} [{state}] {cmdline}"
-    found = []
-    for pid, description in described.items():
-        ancestor = parents.get(pid)
-        while ancestor is not None and ancestor != os.getpid():
-            ancestor = parents.get(ancestor)
-        if ancestor is None:
-            continue
-        if " [Z] " in description or any(f"-m {module} " in description + " " for module in modules):
-            found.append(description)
+        state, ppid, _, session = stat.rsplit(")", 1)[1].split()[:4]
+        found.append(Process(int(entry.name), int(ppid), int(session), state, cmdline))
     return found
+
+
+def tool_children(modules: tuple[str, ...] = TOOLS) -> list[Process]:
+    """This process's children that run a tool (`-m <tool>`) or wait as zombies: the local runner's subprocesses."""
+    return [
+        process
+        for process in processes()
+        if process.ppid == os.getpid()
+        and (process.state == "Z" or any(f"-m {module} " in process.cmdline + " " for module in modules))
+    ]
+
+
+def left_in_sessions(sessions: set[int]) -> list[Process]:
+    """What still runs in these sessions: each tool is a session leader, so its workers would show up here."""
+    return [process for process in processes() if process.session in sessions]
+
+
+def gate_command(*args: str, cache: Path, **env: str) -> tuple[list[str], dict[str, str]]:
+    """`python -m quality_gate ARGS --cache-dir CACHE` with the interpreter that has the pinned tools, and its env."""
+    environment = {**os.environ, "PYTHONPATH": str(PIPELINE_SRC), **env}
+    return [sys.executable, "-m", "quality_gate", *args, "--cache-dir", str(cache)], environment

@@ -1,0 +1,152 @@
+"""run_all over the local runner and the real tools: concurrency, the summary, fail-fast, errors kept per tool."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import anyio
+import pytest
+from quality_gate import gate
+from quality_gate.execution import Command, Execution, Layout
+from quality_gate.findings import Verdict
+from quality_gate.functions import all_checks
+from quality_gate.local import LocalRunner
+from quality_gate.reports import summary
+
+from .conftest import TreeRun, layout
+from .support import TOOLS, Process, left_in_sessions, tool_children
+
+ROW = re.compile(r"^(?P<tool>\S+)\s{2,}(?P<verdict>\S.*?)\s{2,}(?P<findings>\d+)\s{2,}(?P<seconds>\d+\.\d\d)$")
+
+
+def test_the_four_overlap_in_time(gate_run: Callable[[str], TreeRun]) -> None:
+    """Every tool started before any of them ended: they ran at the same time, not one after another."""
+    results = gate_run("clean").results
+    assert [r.tool for r in results] == list(TOOLS)
+    last_start = max(r.started for r in results)
+    first_end = min(r.started + r.seconds for r in results)
+    assert last_start < first_end, [(r.tool, r.started, r.seconds) for r in results]
+
+
+def test_default_runs_every_tool_to_its_end(gate_run: Callable[[str], TreeRun]) -> None:
+    """ruff fails first on this tree; pylint, slower, still runs to its end and reports."""
+    run = gate_run("ruff_only")
+    assert Verdict.CANCELLED not in {r.verdict for r in run.results}
+    assert all(r.exit_code is not None for r in run.results)
+    assert run["pylint"].started + run["pylint"].seconds > run["ruff"].started + run["ruff"].seconds
+
+
+@pytest.mark.parametrize("name", ["syntax_error", "clean", "mypy_only"])
+def test_summary_table_and_sections(gate_run: Callable[[str], TreeRun], name: str) -> None:
+    """A row per tool (tool, verdict, number of findings, seconds), then each failing tool's whole output."""
+    results = gate_run(name).results
+    text = summary.overall(results)
+    lines = text.splitlines()
+    assert lines[0].split() == ["tool", "verdict", "findings", "seconds"]
+    rows = [ROW.match(line) for line in lines[1:5]]
+    assert all(rows), lines[1:5]
+    assert [(row["tool"], row["verdict"], int(row["findings"])) for row in rows if row] == [
+        (r.tool, r.verdict.value, len(r.findings)) for r in results
+    ]
+    failing = [r for r in results if r.verdict in {Verdict.FAILED, Verdict.BROKEN}]
+    for result in results:
+        section = f"===== {result.tool} =====\n{result.outcome.output.rstrip()}\n{result.outcome.headline}"
+        assert (section in text) == (result in failing), result.tool
+    if failing:
+        assert lines[-1] == "gate failed: " + ", ".join(f"{r.tool} ({r.verdict.value})" for r in failing)
+    else:
+        assert lines[-1] == "gate passed: pylint, black, mypy, ruff passed"
+
+
+class RuffFailsFirst:  # pylint: disable=too-few-public-methods  # a Runner
+    """The real tools; ruff starts once pylint runs, black and mypy linger after their real run."""
+
+    def __init__(self, inner: LocalRunner) -> None:
+        self.inner = inner
+        self.layout = inner.layout
+        self.running_when_ruff_failed: list[Process] = []
+
+    async def execute(self, command: Command) -> Execution:
+        """Run the command for real, ordered so that ruff fails while the others are still busy."""
+        if command.tool == "ruff":
+            with anyio.fail_after(30):
+                while not tool_children(("pylint",)):
+                    await anyio.sleep(0.02)
+            execution = await self.inner.execute(command)
+            self.running_when_ruff_failed = tool_children()
+            return execution
+        execution = await self.inner.execute(command)
+        if command.tool != "pylint":
+            await anyio.sleep(30)  # cancelled long before
+        return execution
+
+
+def test_fail_fast_cancels_the_rest_and_leaves_no_child(cache_root: Path) -> None:
+    runner = RuffFailsFirst(LocalRunner(layout("ruff_only"), cache_root))
+    started = time.perf_counter()
+    results = anyio.run(gate.run_all, runner, all_checks(), True)
+    elapsed = time.perf_counter() - started
+    assert tool_children() == [], "a tool outlived run_all"
+    killed = runner.running_when_ruff_failed
+    assert any("-m pylint " in process.cmdline for process in killed), "pylint was not running"
+    assert left_in_sessions({process.session for process in killed}) == [], "a tool's worker outlived it"
+    assert {r.tool: r.verdict for r in results} == {
+        "pylint": Verdict.CANCELLED,
+        "black": Verdict.CANCELLED,
+        "mypy": Verdict.CANCELLED,
+        "ruff": Verdict.FAILED,
+    }
+    assert elapsed < 30
+    for result in results[:3]:
+        assert result.outcome.headline == f"{result.tool} cancelled: stopped by --fail-fast"
+    text = summary.overall(results)
+    assert text.endswith("gate failed: ruff (failed)")
+    assert "PTH110" in text
+
+
+class RaisesFor:  # pylint: disable=too-few-public-methods  # a Runner
+    """The real tools, except that one tool's execution raises, as a lost engine connection would."""
+
+    def __init__(self, inner: LocalRunner, tool: str) -> None:
+        self.inner = inner
+        self.layout = inner.layout
+        self.tool = tool
+
+    async def execute(self, command: Command) -> Execution:
+        """Raise for the chosen tool, run the others."""
+        if command.tool == self.tool:
+            raise ConnectionError("engine connection lost\nsecond line")
+        return await self.inner.execute(command)
+
+
+@pytest.mark.parametrize("fail_fast", [False, True])
+def test_runner_error_is_that_tools_verdict(cache_root: Path, fail_fast: bool) -> None:
+    """No exception group reaches the caller: the tool could not run, the others are reported."""
+    runner = RaisesFor(LocalRunner(layout("clean"), cache_root), "mypy")
+    results = anyio.run(gate.run_all, runner, all_checks(), fail_fast)
+    assert tool_children() == []
+    by_tool = {r.tool: r for r in results}
+    assert by_tool["mypy"].verdict is Verdict.BROKEN
+    assert by_tool["mypy"].outcome.headline == "mypy could not run: ConnectionError: engine connection lost"
+    others = {by_tool[tool].verdict for tool in ("pylint", "black", "ruff")}
+    assert others == ({Verdict.CANCELLED} if fail_fast else {Verdict.PASSED})
+    assert summary.overall(results).endswith("gate failed: mypy (could not run)")
+
+
+class Unreadable:  # pylint: disable=too-few-public-methods  # a Runner
+    """Output no pylint writes: the check's reading of it must not escape as an exception."""
+
+    layout = Layout(source="src", config=".config", workdir="/nowhere")
+
+    async def execute(self, command: Command) -> Execution:
+        """A json2-looking report whose statistics are not an object."""
+        del command
+        return Execution(0, '{"messages": [], "statistics": []}', "", 0.0)
+
+
+def test_unreadable_output_is_could_not_run() -> None:
+    results = anyio.run(gate.run_all, Unreadable(), all_checks()[:1])
+    assert [(r.tool, r.verdict) for r in results] == [("pylint", Verdict.BROKEN)]
