@@ -16,11 +16,11 @@ from .support import CONFIG, FIXTURES, PIPELINE_SRC, REPO, gate_command, snapsho
 if str(PIPELINE_SRC) not in sys.path:  # the suite also runs without PYTHONPATH=.pipeline/src
     sys.path.insert(0, str(PIPELINE_SRC))
 
-from quality_gate import gate  # pylint: disable=wrong-import-position
-from quality_gate.execution import Layout  # pylint: disable=wrong-import-position
-from quality_gate.findings import ToolResult  # pylint: disable=wrong-import-position
-from quality_gate.functions import all_checks  # pylint: disable=wrong-import-position
-from quality_gate.local import LocalRunner  # pylint: disable=wrong-import-position
+from quality_gate import gate  # pylint: disable=wrong-import-order
+from quality_gate.execution import Layout  # pylint: disable=wrong-import-order
+from quality_gate.findings import ToolResult  # pylint: disable=wrong-import-order
+from quality_gate.functions import all_checks  # pylint: disable=wrong-import-order
+from quality_gate.local import LocalRunner  # pylint: disable=wrong-import-order
 
 
 def layout(name: str, config: Path = CONFIG) -> Layout:
