@@ -23,7 +23,10 @@ class Black(Check):
     config_file = "black.toml"
 
     def arguments(self, layout: Layout) -> list[str]:
-        return ["--check", "--diff", "--config", self.config_path(layout), layout.source]
+        # --fast skips the safety checks (an AST comparison and a second formatting pass) that black runs only
+        # on files it would change, to guard the rewrite; nothing is rewritten here, and a file it would change
+        # fails either way: the verdict and the diff are the same, at about half black's CPU time on such trees.
+        return ["--check", "--diff", "--fast", "--config", self.config_path(layout), layout.source]
 
     def classify(self, exit_code: int) -> Verdict:
         return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
