@@ -9,7 +9,6 @@ import anyio
 import dagger
 import pytest
 from dagger import dag
-
 from quality_gate import engine
 from quality_gate.checks import CHECKS
 from quality_gate.execution import Layout
@@ -137,7 +136,7 @@ def test_gate_error_is_shown_without_a_traceback(caplog: pytest.LogCaptureFixtur
 def test_fix_copies_the_source_runs_ruff_then_black_and_returns_a_changeset_from_the_repository_root() -> None:
     qg = gate()
     layout = engine.layout("src")
-    container = engine.fix_workspace(engine.toolbox(qg.config), qg.source, qg.config, "src")
+    container = engine.workspace(engine.toolbox(qg.config), qg.source, qg.config, "src", writable=True)
     for fixer in FIXERS:
         container = engine.run_in(container, fixer.command(layout))
     steps = chain(container)

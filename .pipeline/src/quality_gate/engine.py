@@ -40,25 +40,22 @@ def source_mount(source_path: str) -> str:
 
 
 def workspace(
-    tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str
+    tools: dagger.Container,
+    source: dagger.Directory,
+    config: dagger.Directory,
+    source_path: str,
+    writable: bool = False,
 ) -> dagger.Container:
-    """The toolbox with the configuration and the source mounted, ready to run any check."""
-    return (
-        tools.with_mounted_directory(CONFIG_DIR, config)
-        .with_mounted_directory(source_mount(source_path), source)
-        .with_workdir(WORKDIR)
-    )
+    """The toolbox with the configuration and the source, ready to run any command.
 
-
-def fix_workspace(
-    tools: dagger.Container, source: dagger.Directory, config: dagger.Directory, source_path: str
-) -> dagger.Container:
-    """Like the workspace, but the source is copied in rather than mounted, so the fixed tree can be read back."""
-    return (
-        tools.with_mounted_directory(CONFIG_DIR, config)
-        .with_directory(source_mount(source_path), source)
-        .with_workdir(WORKDIR)
+    The source is mounted for checks; for a fix it is copied in (writable), so the fixed tree can be read back.
+    """
+    with_config = tools.with_mounted_directory(CONFIG_DIR, config)
+    mount = source_mount(source_path)
+    with_source = (
+        with_config.with_directory(mount, source) if writable else with_config.with_mounted_directory(mount, source)
     )
+    return with_source.with_workdir(WORKDIR)
 
 
 def changes(before: dagger.Directory, after: dagger.Directory, source_path: str) -> dagger.Changeset:

@@ -106,7 +106,9 @@ class QualityGate:
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
         layout = (await self._checked_runner()).layout
-        container = engine.fix_workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
+        container = engine.workspace(
+            engine.toolbox(self.config), self.source, self.config, self.source_path, writable=True
+        )
         for fixer in FIXERS:
             container = engine.run_in(container, fixer.command(layout))
             failure = fixer.failure(await engine.collect(container))

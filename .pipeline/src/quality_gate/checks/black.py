@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict
+from ..findings import Finding
 from .base import Check, relative
 
 WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
@@ -27,9 +27,6 @@ class Black(Check):
         # on files it would change, to guard the rewrite; nothing is rewritten here, and a file it would change
         # fails either way: the verdict and the diff are the same, at about half black's CPU time on such trees.
         return ["--check", "--diff", "--fast", "--config", self.config_path(layout), layout.source]
-
-    def classify(self, exit_code: int) -> Verdict:
-        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         first_lines = _first_changed_lines(execution.stdout, layout)

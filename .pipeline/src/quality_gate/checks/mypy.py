@@ -21,9 +21,6 @@ class Mypy(Check):
     def arguments(self, layout: Layout) -> list[str]:
         return ["--config-file", self.config_path(layout), "--output", "json", layout.source]
 
-    def classify(self, exit_code: int) -> Verdict:
-        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
-
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         findings: list[Finding] = []
         for line in execution.stdout.splitlines():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict, count
+from ..findings import Finding, count
 from .base import Check, OutputError, load_json, position, relative
 
 
@@ -19,9 +19,6 @@ class Ruff(Check):
 
     def arguments(self, layout: Layout) -> list[str]:
         return ["check", "--config", self.config_path(layout), "--output-format=json", "--no-fix", layout.source]
-
-    def classify(self, exit_code: int) -> Verdict:
-        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         report = load_json(execution.stdout)
