@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio
 
 from . import gate, local_fix
+from .cache import caching
 from .checks import Check
 from .execution import Layout
 from .findings import ToolResult, Verdict
@@ -35,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument(
         "--cache-dir", default=None, help="where the tools keep their caches (default: ~/.cache/quality-gate)"
     )
+    top.add_argument("--no-cache", action="store_true", help="always run the tools, ignoring stored results")
     top.add_argument("--output", default="reports", help="report: directory for the report files (default: reports)")
     return top
 
@@ -43,14 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one function; exit 0 passed, 1 findings, 2 a tool could not run or the input is wrong."""
     args = parser().parse_args(argv)
     try:
-        runner = LocalRunner(layout(args.source, args.config), cache_root(args.cache_dir))
+        local = LocalRunner(layout(args.source, args.config), cache_root(args.cache_dir))
         checks = [check_for(args.function)] if args.function in SINGLE else all_checks()
         require_configs(args.config, checks)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BROKEN
     if args.function == "fix":
-        return run_fix(runner)
+        return run_fix(local)  # never through the result cache: fixers rewrite files
+    runner = caching(local, local.cache_root, enabled=not args.no_cache)
     if args.function in {"run-all", "report"}:
         fail_fast = args.fail_fast and args.function == "run-all"
         results = anyio.run(gate.run_all, runner, checks, fail_fast)
