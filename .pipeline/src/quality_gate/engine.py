@@ -8,6 +8,7 @@ import time
 import dagger
 from dagger import dag
 
+from .checks import CHECKS
 from .execution import Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
@@ -40,21 +41,14 @@ def source_mount(source_path: str) -> str:
 
 
 def workspace(
-    tools: dagger.Container,
-    source: dagger.Directory,
-    config: dagger.Directory,
-    source_path: str,
-    writable: bool = False,
+    tools: dagger.Container, source: dagger.Directory, source_path: str, writable: bool = False
 ) -> dagger.Container:
-    """The toolbox with the configuration and the source, ready to run any command.
+    """The toolbox with the source, ready to run any command.
 
     The source is mounted for checks; for a fix it is copied in (writable), so the fixed tree can be read back.
     """
-    with_config = tools.with_mounted_directory(CONFIG_DIR, config)
     mount = source_mount(source_path)
-    with_source = (
-        with_config.with_directory(mount, source) if writable else with_config.with_mounted_directory(mount, source)
-    )
+    with_source = tools.with_directory(mount, source) if writable else tools.with_mounted_directory(mount, source)
     return with_source.with_workdir(WORKDIR)
 
 
@@ -66,11 +60,16 @@ def changes(before: dagger.Directory, after: dagger.Directory, source_path: str)
     return dag.directory().with_directory(prefix, after).changes(dag.directory().with_directory(prefix, before))
 
 
-def run_in(container: dagger.Container, command: Command) -> dagger.Container:
-    """The exec of one command, its tool's cache on a cache volume; any exit code is left to the caller."""
+def run_in(container: dagger.Container, command: Command, config: dagger.Directory) -> dagger.Container:
+    """The exec of one command, with its tool's cache on a cache volume; any exit code is left to the caller.
+
+    Only the tool's own configuration file is mounted, so editing one tool's file keeps the others' results cached.
+    """
     cache_dir = posixpath.join(CACHE_ROOT, command.tool)
+    config_file = CHECKS[command.tool].config_file
     return (
-        container.with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
+        container.with_mounted_file(posixpath.join(CONFIG_DIR, config_file), config.file(config_file))
+        .with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
         .with_env_variable(command.cache_variable, cache_dir)
         .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
     )
@@ -95,13 +94,14 @@ def layout(source_path: str) -> Layout:
 class ContainerRunner:
     """Runs each command in the workspace, with its tool's cache on a cache volume."""
 
-    def __init__(self, workspace_container: dagger.Container, layout_in_container: Layout) -> None:
+    def __init__(self, workspace_container: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
         self.workspace = workspace_container
-        self.layout = layout_in_container
+        self.config = config
+        self.layout = layout_in
 
     def container(self, command: Command) -> dagger.Container:
         """The exec for one command, ready to be run."""
-        return run_in(self.workspace, command)
+        return run_in(self.workspace, command, self.config)
 
     async def execute(self, command: Command) -> Execution:
         """Run the command in its own container from the workspace."""

@@ -26,6 +26,10 @@ SOURCE_IGNORE = [
     "**/.ruff_cache",
     "**/.pytest_cache",
     "**/.cache",
+    "**/.tox",
+    "**/.nox",
+    "**/node_modules",
+    "**/*.egg-info",
 ]
 
 
@@ -106,11 +110,9 @@ class QualityGate:
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
         layout = (await self._checked_runner()).layout
-        container = engine.workspace(
-            engine.toolbox(self.config), self.source, self.config, self.source_path, writable=True
-        )
+        container = engine.workspace(engine.toolbox(self.config), self.source, self.source_path, writable=True)
         for fixer in FIXERS:
-            container = engine.run_in(container, fixer.command(layout))
+            container = engine.run_in(container, fixer.command(layout), self.config)
             failure = fixer.failure(await engine.collect(container))
             if failure:
                 raise GateError(failure)
@@ -136,8 +138,8 @@ class QualityGate:
 
     def _runner(self) -> engine.ContainerRunner:
         layout = self._layout()
-        workspace = engine.workspace(engine.toolbox(self.config), self.source, self.config, self.source_path)
-        return engine.ContainerRunner(workspace, layout)
+        workspace = engine.workspace(engine.toolbox(self.config), self.source, self.source_path)
+        return engine.ContainerRunner(workspace, self.config, layout)
 
 
 def _verdict(results: list[ToolResult], text: str) -> str:
