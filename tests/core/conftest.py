@@ -1,5 +1,8 @@
 """Fixtures of the core tests: one tool cache per session, and one run-all per fixture tree, shared by the modules."""
 
+# pytest fixtures arrive as parameters named like the fixture.
+# pylint: disable=redefined-outer-name
+
 from __future__ import annotations
 
 import subprocess

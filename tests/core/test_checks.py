@@ -1,5 +1,8 @@
 """Layers 1 and 2 with the real tools: verdicts, findings equal to the tools' own reports, configs respected."""
 
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,8 @@
 """run_all over the local runner and the real tools: concurrency, the summary, fail-fast, errors kept per tool."""
 
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
 from __future__ import annotations
 
 import dataclasses

@@ -18,7 +18,8 @@ import dagger
 def plain(value: Any) -> Any:
     """A lazily built SDK object as its chain of (field, arguments), recursively."""
     if hasattr(value, "_ctx"):
-        return [[field.name, {k: plain(v) for k, v in field.args.items()}] for field in value._ctx.selections]
+        selections = value._ctx.selections  # pylint: disable=protected-access  # the SDK's lazily built query
+        return [[field.name, {k: plain(v) for k, v in field.args.items()}] for field in selections]
     if isinstance(value, list):
         return [plain(item) for item in value]
     return value

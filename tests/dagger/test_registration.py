@@ -1,5 +1,8 @@
 """The module registers as the Dagger runtime would: functions, arguments, defaults, docs and checks."""
 
+# Test names say what each test proves; pytest fixtures arrive as parameters named like the fixture.
+# pylint: disable=missing-function-docstring,redefined-outer-name
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,9 @@ as GitLab would assemble it (local includes merged, `extends` resolved), and the
 evaluated to see which jobs each mode runs.
 """
 
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
 from __future__ import annotations
 
 import re
@@ -117,8 +120,8 @@ def strings(value: Any) -> list[str]:
 TOKEN = re.compile(r'\s*(\$[A-Za-z_][A-Za-z0-9_]*|"[^"]*"|\'[^\']*\'|==|!=|&&|\|\||\(|\))')
 
 
-def evaluate(expression: str, variables: dict[str, str]) -> bool:
-    """GitLab `rules:if` for what these files use: $VAR, "strings", ==, !=, &&, ||, parentheses."""
+def tokenize(expression: str) -> list[str]:
+    """The tokens of a `rules:if` expression."""
     tokens: list[str] = []
     position = 0
     while position < len(expression.rstrip()):
@@ -126,6 +129,12 @@ def evaluate(expression: str, variables: dict[str, str]) -> bool:
         assert match, f"cannot read {expression!r} at {position}"
         tokens.append(match.group(1))
         position = match.end()
+    return tokens
+
+
+def evaluate(expression: str, variables: dict[str, str]) -> bool:
+    """GitLab `rules:if` for what these files use: $VAR, "strings", ==, !=, &&, ||, parentheses."""
+    tokens = tokenize(expression)
 
     def value(token: str) -> str | None:
         if token.startswith("$"):
@@ -250,7 +259,8 @@ def test_each_job_calls_a_function_the_module_registers(path: Path) -> None:
         for words in calls:
             function = called_function(words)
             assert function in registered, f"{name} calls {function!r}; the module has {sorted(registered)}"
-            assert words[2:8] == ["--source", "$QG_SOURCE", "--config", "$QG_CONFIG", "--source-path", "$QG_SOURCE"], words
+            arguments = ["--source", "$QG_SOURCE", "--config", "$QG_CONFIG", "--source-path", "$QG_SOURCE"]
+            assert words[2:8] == arguments, words
 
 
 @pytest.mark.parametrize("path", CI_FILES, ids=IDS)

@@ -5,6 +5,9 @@ script, and the installer run for real against a local fake release (file:// URL
 both architectures, with a good and a tampered checksum.
 """
 
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
 from __future__ import annotations
 
 import hashlib

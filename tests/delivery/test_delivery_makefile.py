@@ -6,6 +6,9 @@ mounted, DAGGER_* variables passed by name only, no `-t` without a terminal, the
 dagger command, and make must fail when docker (that is, dagger) fails.
 """
 
+# Test names say what each test proves; pytest fixtures arrive as parameters named like the fixture.
+# pylint: disable=missing-function-docstring,redefined-outer-name
+
 from __future__ import annotations
 
 import json
@@ -431,7 +434,7 @@ LOCAL_TARGETS = [
 
 
 @pytest.mark.parametrize(("target", "variables", "runner_args"), LOCAL_TARGETS)
-def test_local_runner_targets(
+def test_local_runner_targets(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # fixtures
     recorder: Recorder, project: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
 ) -> None:
     log = tmp_path / "python.log"

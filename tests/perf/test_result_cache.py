@@ -4,7 +4,6 @@ from __future__ import annotations
 
 # Test names say what each test proves; pytest fixtures are parameters named like the fixture.
 # pylint: disable=missing-function-docstring,redefined-outer-name
-
 import shutil
 from collections.abc import Callable
 from pathlib import Path
