@@ -112,6 +112,12 @@ def test_last_step_is_the_checks_command_accepting_any_exit_code(function: str) 
     assert f"/gate-config/{check.config_file}" in args["args"]
 
 
+@pytest.mark.parametrize("function", list(SINGLE))
+def test_tools_run_with_a_fixed_hash_seed_like_the_local_runner(function: str) -> None:
+    steps = container_for(function)
+    index(steps, "withEnvVariable", name="PYTHONHASHSEED", value="0")
+
+
 def test_checks_never_ask_a_tool_to_rewrite() -> None:
     argv = {function: container_for(function)[-1][1]["args"] for function in SINGLE}
     assert "--check" in argv["format"]

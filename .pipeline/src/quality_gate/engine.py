@@ -9,7 +9,7 @@ import dagger
 from dagger import dag
 
 from .checks import CHECKS
-from .execution import Command, Execution, Layout
+from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
 REQUIREMENTS = "requirements.txt"
@@ -67,6 +67,8 @@ def run_in(container: dagger.Container, command: Command, config: dagger.Directo
     """
     cache_dir = posixpath.join(CACHE_ROOT, command.tool)
     config_file = CHECKS[command.tool].config_file
+    for name, value in TOOL_ENVIRONMENT.items():
+        container = container.with_env_variable(name, value)
     return (
         container.with_mounted_file(posixpath.join(CONFIG_DIR, config_file), config.file(config_file))
         .with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))

@@ -15,7 +15,7 @@ import anyio
 import anyio.abc
 from anyio.streams.text import TextReceiveStream
 
-from .execution import Command, Execution, Layout
+from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
 
 
 class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
@@ -32,7 +32,7 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
             return Execution(127, "", "", 0.0, error=message)
         cache = self.cache_root / command.tool
         cache.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, command.cache_variable: str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, **TOOL_ENVIRONMENT, command.cache_variable: str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
         started = time.perf_counter()
         exit_code, stdout, stderr = await run_process([sys.executable, *command.argv], self.layout.workdir, env)
         return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
