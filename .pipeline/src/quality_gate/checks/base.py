@@ -62,9 +62,9 @@ class Check(ABC):
         del verdict, execution
         return count(len(findings), "finding")
 
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> Verdict:
+    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
         """A second look at the verdict once the findings are known; by default a tool that checked nothing failed."""
-        del findings
+        del findings, layout
         if NO_FILES.search(execution.stderr):
             return Verdict.BROKEN
         return verdict
@@ -81,7 +81,7 @@ class Check(ABC):
                 reason = f"its output could not be read ({error}); exit code {execution.exit_code}"
                 return _broken(self.name, reason, (), _join(execution.stdout, execution.stderr))
             findings = []
-        verdict = self.review(verdict, findings, execution)
+        verdict = self.review(verdict, findings, execution, layout)
         output = self.render(findings, execution, layout)
         if verdict is Verdict.BROKEN:
             reason = self.broken_reason(execution, findings, layout)
@@ -101,7 +101,7 @@ def _broken(tool: str, reason: str, findings: tuple[Finding, ...], output: str) 
 def _with_stderr(output: str, execution: Execution, layout: Layout) -> str:
     """The rendered output, plus what the tool said on stderr unless the rendering already holds it."""
     stderr = execution.stderr.strip()
-    shown = stderr.replace(layout.workdir.rstrip("/") + "/", "") if layout.workdir else stderr
+    shown = unrooted(stderr, layout)
     return output if stderr in output or shown in output else _join(output, execution.stderr)
 
 
@@ -113,6 +113,11 @@ def last_lines(text: str, limit: int = 3) -> str:
     """The last non-empty lines of a tool's message, joined on one line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return " | ".join(lines[-limit:])
+
+
+def unrooted(text: str, layout: Layout) -> str:
+    """A tool's text with the working directory taken off absolute paths, as relative() does for one path."""
+    return text.replace(layout.workdir.rstrip("/") + "/", "") if layout.workdir else text
 
 
 def relative(path: str, layout: Layout) -> str:

@@ -6,7 +6,7 @@ import re
 
 from ..execution import Execution, Layout
 from ..findings import Finding
-from .base import Check, relative
+from .base import Check, relative, unrooted
 
 WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
 DIFF_HEADER = re.compile(r"^--- (?P<path>.+?)\t", re.MULTILINE)
@@ -41,13 +41,13 @@ class Black(Check):
         errors = ERROR_LINE.findall(execution.stderr)
         if errors:
             reason = " | ".join(error.removeprefix("error: ") for error in errors[:3])
-            return reason.replace(layout.workdir.rstrip("/") + "/", "")
+            return unrooted(reason, layout)
         return super().broken_reason(execution, findings, layout)
 
     def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
         del findings
         text = "\n".join(part.rstrip("\n") for part in (execution.stdout, execution.stderr) if part.strip())
-        return text.replace(layout.workdir.rstrip("/") + "/", "") if layout.workdir else text
+        return unrooted(text, layout)
 
 
 def _first_changed_lines(diff: str, layout: Layout) -> dict[str, int]:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Outcome, Verdict, count, headline
+from ..findings import Finding, Verdict, count
 from .base import Check, OutputError, last_lines, position, relative
 
 
@@ -34,22 +34,24 @@ class Mypy(Check):
                 findings.append(_finding(record, layout))
         return findings
 
-    def interpret(self, execution: Execution, layout: Layout) -> Outcome:
+    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
         """mypy warns about a bad mypy.ini on stderr and goes on with exit 0: that is a tool that could not run."""
-        outcome = super().interpret(execution, layout)
-        prefix = self.config_path(layout) + ":"
-        problems = [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
-        if not problems or outcome.verdict is Verdict.BROKEN:
-            return outcome
-        output = "\n".join(part for part in (outcome.output, execution.stderr.rstrip()) if part)
-        reason = " | ".join(problems[:3])
-        return Outcome(Verdict.BROKEN, outcome.findings, output, headline(self.name, Verdict.BROKEN, reason))
+        if self._config_problems(execution, layout):
+            return Verdict.BROKEN
+        return super().review(verdict, findings, execution, layout)
 
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        del layout
+        problems = self._config_problems(execution, layout)
+        if problems:
+            return " | ".join(problems[:3])
         if findings:
             return "; ".join(f"{position(f)}: {f.message} [{f.rule}]" for f in findings[:3])
         return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
+
+    def _config_problems(self, execution: Execution, layout: Layout) -> list[str]:
+        """The lines of stderr in which mypy names its own configuration file."""
+        prefix = self.config_path(layout) + ":"
+        return [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
 
     def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
         del execution, layout

@@ -33,10 +33,10 @@ class Pylint(Check):
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         return [_finding(message, layout) for message in _report(execution.stdout)["messages"]]
 
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> Verdict:
+    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
         if any(finding.message.endswith(tuple(f"({symbol})" for symbol in CONFIG_SYMBOLS)) for finding in findings):
             return Verdict.BROKEN
-        return super().review(verdict, findings, execution)
+        return super().review(verdict, findings, execution, layout)
 
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
         serious = [f for f in findings if f.severity in {"fatal", "error"} and f.rule != "E0001"]
