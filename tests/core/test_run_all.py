@@ -98,7 +98,8 @@ class RuffFailsFirst:  # pylint: disable=too-few-public-methods  # a Runner
 
 def test_fail_fast_cancels_the_rest_and_leaves_no_child(cache_root: Path) -> None:
     """The others are cancelled, pylint's process group is killed at once (not waited for), nothing remains."""
-    runner = RuffFailsFirst(LocalRunner(layout("ruff_only"), cache_root))
+    # Four CPU slots, whatever this machine has: the test is about cancellation, not about who waits for a CPU.
+    runner = RuffFailsFirst(LocalRunner(layout("ruff_only"), cache_root, cpus=4))
     results = anyio.run(gate.run_all, runner, all_checks(), True)
     returned_after = time.perf_counter() - runner.ruff_failed_at
     assert tool_children() == [], "a tool outlived run_all"

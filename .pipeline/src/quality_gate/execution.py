@@ -28,6 +28,8 @@ class Command:
     module: str
     args: tuple[str, ...]
     cache_variable: str
+    priority: int = 0  # when CPUs are short, lower starts first (local runner)
+    workers_variable: str | None = None  # how the tool is told its number of worker processes, if it has them
 
     @property
     def argv(self) -> tuple[str, ...]:

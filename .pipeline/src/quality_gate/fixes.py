@@ -20,7 +20,7 @@ class Fixer:
         """The rewriting command line, with the same configuration as the check."""
         check = CHECKS[self.tool]
         args = (*self.mode, "--config", check.config_path(layout), layout.source)
-        return Command(self.tool, check.module, args, check.cache_variable)
+        return Command(self.tool, check.module, args, check.cache_variable, check.priority, check.workers_variable)
 
     def failure(self, execution: Execution) -> str | None:
         """Why the fix could not be applied, or None when the tool did its job."""

@@ -16,25 +16,34 @@ import anyio.abc
 from anyio.streams.text import TextReceiveStream
 
 from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
+from .slots import CpuSlots, usable_cpus
 
 
 class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
-    """Runs `python -m <tool>` with the interpreter that runs the gate, so the pinned venv is used."""
+    """Runs `python -m <tool>` with the interpreter that runs the gate, so the pinned venv is used.
 
-    def __init__(self, layout: Layout, cache_root: Path) -> None:
+    Concurrent commands share the machine's CPUs through slots: one busy process per CPU (see slots.py).
+    """
+
+    def __init__(self, layout: Layout, cache_root: Path, cpus: int | None = None) -> None:
         self.layout = layout
         self.cache_root = cache_root
+        self.slots = CpuSlots(usable_cpus() if cpus is None else cpus)
 
     async def execute(self, command: Command) -> Execution:
-        """Run the tool with this interpreter, its cache under cache_root, and time it."""
+        """Run the tool with this interpreter, its cache under cache_root, once a CPU is free; time the run."""
         if importlib.util.find_spec(command.module) is None:
             message = f"{command.module} is not installed in {sys.executable}; run `make venv` to install the pins"
             return Execution(127, "", "", 0.0, error=message)
         cache = self.cache_root / command.tool
         cache.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **TOOL_ENVIRONMENT, command.cache_variable: str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
-        started = time.perf_counter()
-        exit_code, stdout, stderr = await run_process([sys.executable, *command.argv], self.layout.workdir, env)
+        want = self.slots.total if command.workers_variable else 1
+        async with self.slots.hold(command.priority, want) as cpus:
+            if command.workers_variable:
+                env[command.workers_variable] = str(cpus)
+            started = time.perf_counter()
+            exit_code, stdout, stderr = await run_process([sys.executable, *command.argv], self.layout.workdir, env)
         return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
 
 

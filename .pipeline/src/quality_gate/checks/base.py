@@ -25,10 +25,13 @@ class Check(ABC):
     module: str
     cache_variable: str
     config_file: str
+    priority: int  # start order when CPUs are short: the longest tool first, then the rest shortest first
+    workers_variable: str | None = None
 
     def command(self, layout: Layout) -> Command:
         """The invocation for this layout, the same under every runner."""
-        return Command(self.name, self.module, tuple(self.arguments(layout)), self.cache_variable)
+        arguments = tuple(self.arguments(layout))
+        return Command(self.name, self.module, arguments, self.cache_variable, self.priority, self.workers_variable)
 
     def config_path(self, layout: Layout) -> str:
         """The tool's configuration file inside the layout's config directory."""

@@ -20,6 +20,8 @@ class Black(Check):
     name = "black"
     module = "black"
     cache_variable = "BLACK_CACHE_DIR"
+    priority = 3
+    workers_variable = "BLACK_NUM_WORKERS"  # as many workers as CPUs it was given
     config_file = "black.toml"
 
     def arguments(self, layout: Layout) -> list[str]:

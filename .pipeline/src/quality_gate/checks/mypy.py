@@ -16,6 +16,7 @@ class Mypy(Check):
     name = "mypy"
     module = "mypy"
     cache_variable = "MYPY_CACHE_DIR"
+    priority = 2
     config_file = "mypy.ini"
 
     def arguments(self, layout: Layout) -> list[str]:

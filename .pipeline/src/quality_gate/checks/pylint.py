@@ -20,6 +20,7 @@ class Pylint(Check):
     name = "pylint"
     module = "pylint"
     cache_variable = "PYLINTHOME"
+    priority = 0  # the longest on any real tree, and one process: it gets a CPU first and keeps it
     config_file = ".pylintrc"
 
     def arguments(self, layout: Layout) -> list[str]:

@@ -15,6 +15,7 @@ class Ruff(Check):
     name = "ruff"
     module = "ruff"
     cache_variable = "RUFF_CACHE_DIR"
+    priority = 1
     config_file = "pyproject.toml"
 
     def arguments(self, layout: Layout) -> list[str]:
