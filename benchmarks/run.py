@@ -1,6 +1,6 @@
 """Benchmark of the quality gate's local runner on a pinned real code base (rich 15.0.0 from PyPI).
 
-Usage: .venv/bin/python benchmarks/run.py [--reps 3] [--work DIR]
+Usage: .venv/bin/python benchmarks/run.py [--reps 5] [--work DIR]
 
 Measures, in one run and REPS repetitions (medians reported): each tool called directly with the
 arguments our checks use (cold caches), the four one after another, each tool through our CLI,
@@ -66,19 +66,26 @@ class Bench:  # pylint: disable=too-many-instance-attributes  # setup and result
         self.cpu.setdefault(name, []).append(cpu)
         print(f"  {name:<34} {seconds:8.2f} s  cpu {cpu:8.2f} s", flush=True)
 
-    def repetition(self) -> None:
-        """Every measurement once, in the same order each time so that noise spreads evenly."""
+    def repetition(self, number: int) -> None:
+        """Every measurement once; cold run-all right next to the four direct calls, before them every other time.
+
+        The machine's speed drifts over minutes, so cold run-all is compared with the direct calls of the
+        same repetition (paired ratios), and alternating their order cancels a steady drift.
+        """
+        cache_dir = _fresh(self.work / "caches" / "run-all")
+        if number % 2 == 0:
+            self.record("run-all, cold caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         caches = _fresh(self.work / "caches" / "direct")
         block, block_cpu = time.perf_counter(), _children_cpu()
         for tool, command in self.commands.items():
             tool_env = {**self.env, command.cache_variable: str(_fresh(caches / tool))}
             self.record(f"direct {tool}", timed([sys.executable, *command.argv], self.tree, tool_env))
         self.record("direct, one after another", time.perf_counter() - block, _children_cpu() - block_cpu)
+        if number % 2 == 1:
+            self.record("run-all, cold caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         for tool, function in TOOLS.items():
             argv = self.cli(function, _fresh(self.work / "caches" / f"ours-{tool}"), result_cache=False)
             self.record(f"ours {tool} ({function})", timed(argv, self.tree, self.env))
-        cache_dir = _fresh(self.work / "caches" / "run-all")
-        self.record("run-all, cold caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         self.record("run-all, warm tool caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         self.record("run-all, storing results", timed(self.cli("run-all", cache_dir, True), self.tree, self.env))
         self.record("run-all, nothing changed", timed(self.cli("run-all", cache_dir, True), self.tree, self.env))
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("note: this CLI has no --no-cache: the result cache is not wired in; 'unchanged' = warm", flush=True)
     for rep in range(1, options.reps + 1):
         print(f"repetition {rep}/{options.reps}", flush=True)
-        bench.repetition()
+        bench.repetition(rep)
     report(bench.times, bench.cpu)
     print(f"load average at the end {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     return 0
@@ -113,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported (default 3)")
+    parser.add_argument("--reps", type=int, default=5, help="repetitions; medians are reported (default 5)")
     default_work = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quality-gate-bench"
     parser.add_argument("--work", default=str(default_work), help=f"download, tree and caches (default {default_work})")
     parser.add_argument("--config", default=str(ROOT / ".config"), help="the tools' configuration (default .config)")
@@ -153,14 +160,13 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
 def report(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     """The table of medians, then the ratios against their targets."""
     median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"\n{'measurement (seconds)':<34} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8}")
-    for name, values in times.items():
-        cpu_median = statistics.median(cpu[name])
-        print(f"{name:<34} {median[name]:8.2f} {min(values):8.2f} {max(values):8.2f} {cpu_median:8.2f}")
+    _table(times, cpu)
     slowest = max(TOOLS, key=lambda tool: median[f"direct {tool}"])
     cold = median["run-all, cold caches"]
+    paired = _paired(times["run-all, cold caches"], times[f"direct {slowest}"])
     ratios = {
-        "run-all / slowest tool": cold / median[f"direct {slowest}"],
+        "run-all / slowest tool": statistics.median(paired),
+        "run-all / slowest tool (medians)": cold / median[f"direct {slowest}"],
         "run-all / one after another": cold / median["direct, one after another"],
         "unchanged / cold": median["run-all, nothing changed"] / cold,
         "warm tool caches / cold": median["run-all, warm tool caches"] / cold,
@@ -170,10 +176,23 @@ def report(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     ours = sum(median[f"ours {tool} ({function})"] for tool, function in TOOLS.items())
     ratios["ours / direct (total)"] = ours / sum(median[f"direct {tool}"] for tool in TOOLS)
     print(f"\nslowest tool alone: {slowest}")
+    print(f"run-all / slowest tool, per repetition: {' '.join(f'{value:.3f}' for value in paired)} (median judged)")
     for name, value in ratios.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else f"  target <= {target:.2f}: {'met' if value <= target else 'NOT MET'}"
         print(f"{name:<34} {value:8.3f}{verdict}")
+
+
+def _table(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
+    print(f"\n{'measurement (seconds)':<34} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8}")
+    for name, values in times.items():
+        middle, cpu_middle = statistics.median(values), statistics.median(cpu[name])
+        print(f"{name:<34} {middle:8.2f} {min(values):8.2f} {max(values):8.2f} {cpu_middle:8.2f}")
+
+
+def _paired(runs: list[float], alone: list[float]) -> list[float]:
+    """Cold run-all over the slowest tool alone, repetition by repetition: the two ran minutes apart at most."""
+    return [run / tool for run, tool in zip(runs, alone, strict=True)]
 
 
 def _children_cpu() -> float:
