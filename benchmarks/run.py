@@ -45,6 +45,7 @@ class Bench:  # pylint: disable=too-many-instance-attributes  # setup and result
     commands: dict[str, Command]
     env: dict[str, str]
     no_cache: bool
+    tool_environment: dict[str, str]  # what our runners set for every tool (the fixed hash seed)
     times: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)
 
@@ -67,25 +68,26 @@ class Bench:  # pylint: disable=too-many-instance-attributes  # setup and result
         print(f"  {name:<34} {seconds:8.2f} s  cpu {cpu:8.2f} s", flush=True)
 
     def repetition(self, number: int) -> None:
-        """Every measurement once; cold run-all right next to the four direct calls, before them every other time.
+        """Every measurement once, each compared one next to its pair, in reverse order every other time.
 
-        The machine's speed drifts over minutes, so cold run-all is compared with the direct calls of the
-        same repetition (paired ratios), and alternating their order cancels a steady drift.
+        The machine's speed drifts over minutes, so cold run-all runs next to the direct calls, and each tool
+        through our CLI next to the same tool called directly; reversing the order cancels a steady drift.
         """
         cache_dir = _fresh(self.work / "caches" / "run-all")
-        if number % 2 == 0:
-            self.record("run-all, cold caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         caches = _fresh(self.work / "caches" / "direct")
-        block, block_cpu = time.perf_counter(), _children_cpu()
+        steps: list[tuple[str, list[str], dict[str, str]]] = [
+            ("run-all, cold caches", self.cli("run-all", cache_dir, False), self.env)
+        ]
         for tool, command in self.commands.items():
-            tool_env = {**self.env, command.cache_variable: str(_fresh(caches / tool))}
-            self.record(f"direct {tool}", timed([sys.executable, *command.argv], self.tree, tool_env))
-        self.record("direct, one after another", time.perf_counter() - block, _children_cpu() - block_cpu)
-        if number % 2 == 1:
-            self.record("run-all, cold caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
-        for tool, function in TOOLS.items():
-            argv = self.cli(function, _fresh(self.work / "caches" / f"ours-{tool}"), result_cache=False)
-            self.record(f"ours {tool} ({function})", timed(argv, self.tree, self.env))
+            tool_env = {**self.env, **self.tool_environment, command.cache_variable: str(_fresh(caches / tool))}
+            steps.append((f"direct {tool}", [sys.executable, *command.argv], tool_env))
+            ours = self.cli(TOOLS[tool], _fresh(self.work / "caches" / f"ours-{tool}"), result_cache=False)
+            steps.append((f"ours {tool} ({TOOLS[tool]})", ours, self.env))
+        for name, argv, env in steps if number % 2 == 1 else reversed(steps):
+            self.record(name, timed(argv, self.tree, env))
+        direct = [f"direct {tool}" for tool in self.commands]
+        total, total_cpu = sum(self.times[name][-1] for name in direct), sum(self.cpu[name][-1] for name in direct)
+        self.record("direct, the four summed", total, total_cpu)
         self.record("run-all, warm tool caches", timed(self.cli("run-all", cache_dir, False), self.tree, self.env))
         self.record("run-all, storing results", timed(self.cli("run-all", cache_dir, True), self.tree, self.env))
         self.record("run-all, nothing changed", timed(self.cli("run-all", cache_dir, True), self.tree, self.env))
@@ -105,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = layout_type(source=PACKAGE, config=str(config), workdir=str(tree))
     env = {**os.environ, "PYTHONPATH": str(src_path), "PYTHONDONTWRITEBYTECODE": "1"}
     commands = {tool: checks[tool].command(layout) for tool in TOOLS}
-    bench = Bench(tree, work, config, commands, env, _supports_no_cache(env, tree))
+    tool_environment = importlib.import_module("quality_gate.execution").TOOL_ENVIRONMENT
+    bench = Bench(tree, work, config, commands, env, _supports_no_cache(env, tree), tool_environment)
     print(_machine(), flush=True)
     print(f"config: {config}", flush=True)
     if not bench.no_cache:
@@ -167,16 +170,17 @@ def report(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     ratios = {
         "run-all / slowest tool": statistics.median(paired),
         "run-all / slowest tool (medians)": cold / median[f"direct {slowest}"],
-        "run-all / one after another": cold / median["direct, one after another"],
+        "run-all / one after another": cold / median["direct, the four summed"],
         "unchanged / cold": median["run-all, nothing changed"] / cold,
         "warm tool caches / cold": median["run-all, warm tool caches"] / cold,
     }
     for tool, function in TOOLS.items():
         ratios[f"ours / direct ({tool})"] = median[f"ours {tool} ({function})"] / median[f"direct {tool}"]
-    ours = sum(median[f"ours {tool} ({function})"] for tool, function in TOOLS.items())
-    ratios["ours / direct (total)"] = ours / sum(median[f"direct {tool}"] for tool in TOOLS)
+    overhead = _paired(_ours_summed(times), times["direct, the four summed"])
+    ratios["ours / direct (total)"] = statistics.median(overhead)
     print(f"\nslowest tool alone: {slowest}")
     print(f"run-all / slowest tool, per repetition: {' '.join(f'{value:.3f}' for value in paired)} (median judged)")
+    print(f"ours / direct (total), per repetition: {' '.join(f'{value:.3f}' for value in overhead)} (median judged)")
     for name, value in ratios.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else f"  target <= {target:.2f}: {'met' if value <= target else 'NOT MET'}"
@@ -190,9 +194,15 @@ def _table(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
         print(f"{name:<34} {middle:8.2f} {min(values):8.2f} {max(values):8.2f} {cpu_middle:8.2f}")
 
 
-def _paired(runs: list[float], alone: list[float]) -> list[float]:
-    """Cold run-all over the slowest tool alone, repetition by repetition: the two ran minutes apart at most."""
-    return [run / tool for run, tool in zip(runs, alone, strict=True)]
+def _ours_summed(times: dict[str, list[float]]) -> list[float]:
+    """The four tools through our CLI, summed per repetition."""
+    ours = [times[f"ours {tool} ({function})"] for tool, function in TOOLS.items()]
+    return [sum(per_tool) for per_tool in zip(*ours, strict=True)]
+
+
+def _paired(ours: list[float], theirs: list[float]) -> list[float]:
+    """Ratios repetition by repetition: the two sides of each ran one right after the other."""
+    return [mine / other for mine, other in zip(ours, theirs, strict=True)]
 
 
 def _children_cpu() -> float:
