@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from .checks import CHECKS
@@ -20,7 +21,7 @@ class Fixer:
         """The rewriting command line, with the same configuration as the check."""
         check = CHECKS[self.tool]
         args = (*self.mode, "--config", check.config_path(layout), layout.source)
-        return Command(self.tool, check.module, args, check.cache_variable, check.priority, check.workers_variable)
+        return dataclasses.replace(check.command(layout), args=args)
 
     def failure(self, execution: Execution) -> str | None:
         """Why the fix could not be applied, or None when the tool did its job."""
