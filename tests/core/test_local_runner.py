@@ -27,7 +27,7 @@ def test_tools_get_the_fixed_hash_seed_and_their_cache_directory(
     monkeypatch.setenv("PYTHONPATH", str(modules))
     monkeypatch.setenv("PYTHONHASHSEED", "random")
     runner = LocalRunner(Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "cache")
-    execution = anyio.run(runner.execute, Command("probe", "env_probe", (), "PROBE_CACHE"))
+    execution = anyio.run(runner.execute, Command("probe", "env_probe", (), "PROBE_CACHE", "probe.toml"))
     assert execution.exit_code == 0, execution.stderr
     assert json.loads(execution.stdout) == {
         "seed": "0",

@@ -47,7 +47,7 @@ class Span:
 def probe(name: str, priority: int, seconds: float, workers: bool = False) -> Command:
     """The probe as a tool with this priority; with `workers`, it is told its CPUs as black is."""
     variable = "PROBE_WORKERS" if workers else None
-    return Command(name, "slot_probe", (str(seconds),), f"{name.upper()}_CACHE", priority, variable)
+    return Command(name, "slot_probe", (str(seconds),), f"{name.upper()}_CACHE", "probe.toml", priority, variable)
 
 
 def run_together(runner: LocalRunner, commands: list[Command]) -> dict[str, Span]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Test names say what each test proves; pytest fixtures are parameters named like the fixture.
 # pylint: disable=missing-function-docstring,redefined-outer-name
+import dataclasses
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -201,7 +202,7 @@ def test_another_tool_or_other_arguments_miss(project: Path) -> None:
     runner, inner = cached_runner(project)
     command = ruff(project)
     run(runner, command)
-    other_args = Command(command.tool, command.module, (*command.args, "--select", "E"), command.cache_variable)
+    other_args = dataclasses.replace(command, args=(*command.args, "--select", "E"))
     other_tool = CHECKS["mypy"].command(layout_of(project))
     assert not run(runner, other_args).cached
     assert not run(runner, other_tool).cached
@@ -283,7 +284,8 @@ def test_a_tree_edited_while_the_tool_runs_is_not_stored(project: Path) -> None:
 
 
 def test_a_command_that_is_not_a_check_is_never_stored(project: Path) -> None:
-    fixer = Command("ruff", "ruff", ("check", "--fix", "src"), "RUFF_CACHE_DIR")  # rewrites files: must always run
+    # rewrites files: must always run
+    fixer = Command("ruff", "ruff", ("check", "--fix", "src"), "RUFF_CACHE_DIR", "pyproject.toml")
     runner, inner = cached_runner(project)
     run(runner, fixer)
     assert not run(runner, fixer).cached

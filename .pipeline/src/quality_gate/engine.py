@@ -8,7 +8,6 @@ import time
 import dagger
 from dagger import dag
 
-from .checks import CHECKS
 from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
@@ -66,11 +65,10 @@ def run_in(container: dagger.Container, command: Command, config: dagger.Directo
     Only the tool's own configuration file is mounted, so editing one tool's file keeps the others' results cached.
     """
     cache_dir = posixpath.join(CACHE_ROOT, command.tool)
-    config_file = CHECKS[command.tool].config_file
     for name, value in TOOL_ENVIRONMENT.items():
         container = container.with_env_variable(name, value)
     return (
-        container.with_mounted_file(posixpath.join(CONFIG_DIR, config_file), config.file(config_file))
+        container.with_mounted_file(posixpath.join(CONFIG_DIR, command.config_file), config.file(command.config_file))
         .with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
         .with_env_variable(command.cache_variable, cache_dir)
         .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)

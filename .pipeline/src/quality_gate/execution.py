@@ -28,6 +28,7 @@ class Command:
     module: str
     args: tuple[str, ...]
     cache_variable: str
+    config_file: str  # its file in the config directory: the one file a Dagger exec mounts
     priority: int = 0  # when CPUs are short, lower starts first (local runner)
     workers_variable: str | None = None  # how the tool is told its number of worker processes, if it has them
 

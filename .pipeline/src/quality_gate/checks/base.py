@@ -31,7 +31,15 @@ class Check(ABC):
     def command(self, layout: Layout) -> Command:
         """The invocation for this layout, the same under every runner."""
         arguments = tuple(self.arguments(layout))
-        return Command(self.name, self.module, arguments, self.cache_variable, self.priority, self.workers_variable)
+        return Command(
+            self.name,
+            self.module,
+            arguments,
+            self.cache_variable,
+            self.config_file,
+            self.priority,
+            self.workers_variable,
+        )
 
     def config_path(self, layout: Layout) -> str:
         """The tool's configuration file inside the layout's config directory."""
