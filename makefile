@@ -108,11 +108,17 @@ VENV ?= .venv
 PYTHON_CANDIDATES ?= python3.13 python3
 python_ok := import sys; sys.exit(sys.version_info[:2] < (3, 11))
 PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(if $(shell $(p) -c '$(python_ok)' >/dev/null 2>&1 && echo ok),$(p))))
-# Stamp files: the venv is (re)installed when a requirements file changes.
+# The tests' own environment: the tools plus what the tests need (pytest, dagger-io, validators). The
+# tools' environment (VENV) holds exactly .config/requirements.txt, so what `make test` installs never
+# changes what the gate finds (mypy and pylint see every package installed beside them).
+TEST_VENV ?= .venv-tests
+# Stamp files: a venv is (re)installed when a requirements file changes.
 VENV_STAMP := $(VENV)/.quality-gate-tools
-TEST_STAMP := $(VENV)/.quality-gate-tests
-RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -m quality_gate
-UV_COMPILE = $(abspath $(VENV))/bin/uv pip compile --universal --generate-hashes --python-version 3.11
+TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
+# -P: the current directory is not put on sys.path, so a project's types.py or json.py cannot
+# replace the standard library's inside the gate (the gate starts each tool with -P too).
+RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -P -m quality_gate
+UV_COMPILE = $(abspath $(TEST_VENV))/bin/uv pip compile --universal --generate-hashes --python-version 3.11
 
 .PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
 	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix \
@@ -171,8 +177,10 @@ $(VENV_STAMP): .config/requirements.txt
 	$(VENV)/bin/pip install --require-hashes -r .config/requirements.txt
 	touch $@
 
-$(TEST_STAMP): $(VENV_STAMP) tests/requirements.txt
-	$(VENV)/bin/pip install --require-hashes -r tests/requirements.txt
+$(TEST_STAMP): .config/requirements.txt tests/requirements.txt
+	$(if $(PYTHON),,$(error No working Python 3.11+ among $(PYTHON_CANDIDATES): set PYTHON=/path/to/python3))
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/pip install --require-hashes -r .config/requirements.txt -r tests/requirements.txt
 	touch $@
 
 venv: $(VENV_STAMP) ## Create .venv with the pinned tools (PYTHON: first working of python3.13, python3)
@@ -198,8 +206,8 @@ local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local
 local-fix: $(VENV_STAMP) ## Apply black and ruff's fixes to SOURCE with the local runner
 	$(RUNNER) fix $(LOCAL_ARGS)
 
-test: $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in .venv with tests/requirements.txt
-	$(strip $(VENV)/bin/python -m pytest tests $(PYTEST_ARGS))
+test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
+	$(strip $(TEST_VENV)/bin/python -m pytest tests $(PYTEST_ARGS))
 
 pins: $(TEST_STAMP) ## Regenerate both hash-pinned requirements.txt from their .in (uv pip compile)
 	cd .config && $(UV_COMPILE) requirements.in -o requirements.txt

@@ -159,4 +159,4 @@ def left_in_sessions(sessions: set[int]) -> list[Process]:
 def gate_command(*args: str, cache: Path, **env: str) -> tuple[list[str], dict[str, str]]:
     """`python -m quality_gate ARGS --cache-dir CACHE` with the interpreter that has the pinned tools, and its env."""
     environment = {**os.environ, "PYTHONPATH": str(PIPELINE_SRC), **env}
-    return [sys.executable, "-m", "quality_gate", *args, "--cache-dir", str(cache)], environment
+    return [sys.executable, "-P", "-m", "quality_gate", *args, "--cache-dir", str(cache)], environment

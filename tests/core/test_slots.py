@@ -85,6 +85,14 @@ def test_four_tools_on_two_cpus_never_overlap_more_than_two(probe_runner: LocalR
     assert probe_runner.slots.free == 2
 
 
+def test_tools_asking_in_run_alls_order_start_by_priority(probe_runner: LocalRunner) -> None:
+    """run-all starts pylint, black, mypy, ruff in that order: the free CPU goes to ruff, not to whoever asked first."""
+    commands = [probe("pylint", 0, 0.8), probe("black", 3, 0.1, True), probe("mypy", 2, 0.1), probe("ruff", 1, 0.1)]
+    seen = run_together(probe_runner, commands)
+    assert sorted(seen, key=lambda name: seen[name].started) == ["pylint", "ruff", "mypy", "black"]
+    assert seen["ruff"].ended <= seen["mypy"].started and seen["mypy"].ended <= seen["black"].started
+
+
 def test_a_tool_with_workers_gets_every_free_cpu_when_alone(probe_runner: LocalRunner) -> None:
     """`make local-format` alone: black's workers use the whole machine, as black's own default would."""
     seen = run_together(probe_runner, [probe("multi", 3, 0.0, True)])

@@ -395,25 +395,27 @@ def test_mbake_validate() -> None:
 def project(tmp_path: Path) -> Path:
     """A copy of the makefile and the files its rules depend on, with a recording .venv/bin/python."""
     root = tmp_path / "project"
-    for name in ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt"):
+    copied = ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt")
+    for name in copied:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, root / name)
-    bin_dir = root / ".venv" / "bin"
-    bin_dir.mkdir(parents=True)
-    write_executable(
-        bin_dir / "python",
-        f"#!{sys.executable}\n"
-        "import json, os, sys\n"
-        "with open(os.environ['FAKE_PYTHON_LOG'], 'a', encoding='utf-8') as log:\n"
-        "    record = {'argv': sys.argv[1:], 'pythonpath': os.environ.get('PYTHONPATH'), 'cwd': os.getcwd()}\n"
-        "    log.write(json.dumps(record) + '\\n')\n"
-        "sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))\n",
-    )
-    # The venv is up to date: stamps newer than the requirements files.
-    stamp_time = (REPO / "makefile").stat().st_mtime + 10
-    for stamp in (".quality-gate-tools", ".quality-gate-tests"):
-        (root / ".venv" / stamp).touch()
-        os.utime(root / ".venv" / stamp, (stamp_time, stamp_time))
+    # The venvs are up to date: stamps newer than the requirements files.
+    stamp_time = max((root / name).stat().st_mtime for name in copied) + 10
+    for venv, stamp in ((".venv", ".quality-gate-tools"), (".venv-tests", ".quality-gate-tests")):
+        bin_dir = root / venv / "bin"
+        bin_dir.mkdir(parents=True)
+        write_executable(
+            bin_dir / "python",
+            f"#!{sys.executable}\n"
+            "import json, os, sys\n"
+            "with open(os.environ['FAKE_PYTHON_LOG'], 'a', encoding='utf-8') as log:\n"
+            "    record = {'argv': sys.argv[1:], 'pythonpath': os.environ.get('PYTHONPATH'), 'cwd': os.getcwd(),\n"
+            f"              'venv': {venv!r}}}\n"
+            "    log.write(json.dumps(record) + '\\n')\n"
+            "sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))\n",
+        )
+        (root / venv / stamp).touch()
+        os.utime(root / venv / stamp, (stamp_time, stamp_time))
     return root
 
 
@@ -442,8 +444,9 @@ def test_local_runner_targets(  # pylint: disable=too-many-arguments,too-many-po
     assert result.returncode == 0, result.stderr
     calls = python_calls(log)
     assert len(calls) == 1, calls
-    assert calls[0]["argv"] == ["-m", "quality_gate", *runner_args]
+    assert calls[0]["argv"] == ["-P", "-m", "quality_gate", *runner_args]  # -P: no project module shadows the stdlib
     assert calls[0]["pythonpath"] == ".pipeline/src"
+    assert calls[0]["venv"] == ".venv"
     assert calls[0]["cwd"] == str(project)
     assert recorder.calls() == [], "the local runner never calls docker"
 
@@ -461,7 +464,8 @@ def test_test_and_bench_use_the_venv(recorder: Recorder, project: Path, tmp_path
     for target in ("test", "bench"):
         result = recorder.make(target, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
         assert result.returncode == 0, result.stderr
-    assert [call["argv"] for call in python_calls(log)] == [["-m", "pytest", "tests"], ["benchmarks/run.py"]]
+    calls = [(call["venv"], call["argv"]) for call in python_calls(log)]
+    assert calls == [(".venv-tests", ["-m", "pytest", "tests"]), (".venv", ["benchmarks/run.py"])]
 
 
 def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path) -> None:
@@ -483,21 +487,24 @@ def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path)
     assert result.stdout.splitlines()[0] == "/opt/py/bin/python3 -m venv .venv"
 
 
-def test_test_target_installs_dev_requirements_with_hashes(recorder: Recorder, project: Path) -> None:
-    (project / ".venv" / ".quality-gate-tests").unlink()
-    result = recorder.make("-n", "test", directory=project)
+def test_test_target_installs_the_tests_own_venv_with_hashes(recorder: Recorder, project: Path) -> None:
+    """The tests get an environment of their own: what they install never reaches the tools' .venv."""
+    (project / ".venv-tests" / ".quality-gate-tests").unlink()
+    result = recorder.make("-n", "test", "PYTHON=python3", directory=project)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        ".venv/bin/pip install --require-hashes -r tests/requirements.txt",
-        "touch .venv/.quality-gate-tests",
-        ".venv/bin/python -m pytest tests",
+        "python3 -m venv .venv-tests",
+        ".venv-tests/bin/pip install --require-hashes -r .config/requirements.txt -r tests/requirements.txt",
+        "touch .venv-tests/.quality-gate-tests",
+        ".venv-tests/bin/python -m pytest tests",
     ]
+    assert not any(".venv/" in line for line in result.stdout.splitlines())
 
 
 def test_pins_compiles_both_lists(recorder: Recorder, project: Path) -> None:
     result = recorder.make("-n", "pins", directory=project)
     assert result.returncode == 0, result.stderr
-    uv = f"{project}/.venv/bin/uv pip compile --universal --generate-hashes --python-version 3.11"
+    uv = f"{project}/.venv-tests/bin/uv pip compile --universal --generate-hashes --python-version 3.11"
     assert result.stdout.splitlines() == [
         f"cd .config && {uv} requirements.in -o requirements.txt",
         f"cd tests && {uv} requirements.in -o requirements.txt",

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def gate(project: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / ".pipeline" / "src")}
-    command = [sys.executable, "-m", "quality_gate", "run-all", "--cache-dir", str(cache), *args]
+    command = [sys.executable, "-P", "-m", "quality_gate", "run-all", "--cache-dir", str(cache), *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
 
 

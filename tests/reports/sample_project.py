@@ -55,7 +55,7 @@ class Project:
     def gate(self, *args: str) -> subprocess.CompletedProcess[str]:
         """`python -m quality_gate ...` from the project root, as `make local-...` runs it."""
         env = {**os.environ, "PYTHONPATH": str(ROOT / ".pipeline" / "src")}
-        command = [sys.executable, "-m", "quality_gate", *args, "--cache-dir", str(self.cache)]
+        command = [sys.executable, "-P", "-m", "quality_gate", *args, "--cache-dir", str(self.cache)]
         return subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True, check=False)
 
     def tool(self, *args: str) -> subprocess.CompletedProcess[str]:

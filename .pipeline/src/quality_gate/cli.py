@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import anyio
-
-from . import gate, local_fix
-from .cache import caching
+from . import gate, interrupts, local_fix
 from .checks import Check
 from .execution import Layout
 from .findings import ToolResult, Verdict
 from .functions import SINGLE, all_checks, check_for
-from .local import LocalRunner
-from .reports import codequality, junit, summary
+from .interrupts import Interrupted
+from .local import DEFAULT_TIMEOUT, LocalRunner
+from .reports import files as report_files
+from .reports import summary
+from .result_cache import ResultCache
+from .store import ResultStore, StoreError, project_directory
+from .tree import Snapshot, TreeError, project_root
 
 EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
 
@@ -28,7 +34,7 @@ class UsageError(Exception):
 
 def parser() -> argparse.ArgumentParser:
     """The command line, with the same names as the Dagger functions."""
-    top = argparse.ArgumentParser(prog="python -m quality_gate", description=__doc__)
+    top = argparse.ArgumentParser(prog="python -P -m quality_gate", description=__doc__)
     top.add_argument("function", choices=[*SINGLE, "run-all", "report", "fix"], help="what to run")
     top.add_argument("--source", default="src", help="directory to check (default: src)")
     top.add_argument("--config", default=".config", help="directory of the tools' configuration (default: .config)")
@@ -38,37 +44,99 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--no-cache", action="store_true", help="always run the tools, ignoring stored results")
     top.add_argument("--output", default="reports", help="report: directory for the report files (default: reports)")
+    top.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a tool may run before it is stopped as 'could not run' (default: {DEFAULT_TIMEOUT:g})",
+    )
+    top.add_argument("--debug", action="store_true", help="show a traceback for an unexpected error")
     return top
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Everything a run needs, checked before any tool starts."""
+
+    runner: LocalRunner
+    checks: list[Check]
+    snapshot: Snapshot
+    cache: ResultCache | None
+    output: Path | None  # where `report` writes, known to be writable
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one function; exit 0 passed, 1 findings, 2 a tool could not run or the input is wrong."""
+    """Run one function; exit 0 passed, 1 findings, 2 could not run (or bad input, or an error of ours)."""
     args = parser().parse_args(argv)
+    interrupts.install()
     try:
-        local = LocalRunner(layout(args.source, args.config), cache_root(args.cache_dir))
-        checks = [check_for(args.function)] if args.function in SINGLE else all_checks()
-        require_configs(args.config, checks)
+        return run(args)
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BROKEN
+        return _fail(f"error: {error}")
+    except Interrupted as stop:
+        return _fail(f"interrupted by {stop.name}: every tool was stopped", stop.exit_code)
+    except KeyboardInterrupt:
+        return _fail("interrupted: every tool was stopped", 128 + 2)
+    except BrokenPipeError:
+        _silence_stdout()
+        return _fail("error: the output was closed before the end (broken pipe)")
+    except Exception as error:  # pylint: disable=broad-exception-caught  # one line, not a traceback
+        if args.debug:
+            raise
+        return _fail(f"error: unexpected {type(error).__name__}: {error} (run with --debug for details)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """The function the user asked for, once its input is known to be usable."""
+    plan = prepare(args)
     if args.function == "fix":
-        return run_fix(local)  # never through the result cache: fixers rewrite files
-    runner = caching(local, local.cache_root, enabled=not args.no_cache)
+        return run_fix(plan.runner)  # never through the result cache: fixers rewrite files
+    files = plan.snapshot.python_files()
     if args.function in {"run-all", "report"}:
         fail_fast = args.fail_fast and args.function == "run-all"
-        results = anyio.run(gate.run_all, runner, checks, fail_fast)
-        print(summary.overall(results))
-        if args.function == "report":
-            print(write_reports(results, Path(args.output)))
+        results = interrupts.run(gate.run_all, plan.runner, plan.checks, fail_fast, plan.cache, files)
+        print(summary.overall(results), flush=True)
+        if plan.output is not None:
+            try:
+                print(report_files.write(results, plan.output), flush=True)
+            except report_files.OutputError as error:
+                return _fail(f"error: {error}")
     else:
-        results = [anyio.run(gate.run_check, runner, checks[0])]
-        print(summary.single(results[0]))
+        results = [interrupts.run(gate.run_check, plan.runner, plan.checks[0], plan.cache, files)]
+        print(summary.single(results[0]), flush=True)
     return exit_code(results)
+
+
+def prepare(args: argparse.Namespace) -> Plan:
+    """The layout, the configuration, the caches and the project's snapshot; a UsageError for bad input."""
+    root = project_root(Path.cwd())
+    checks = [check_for(args.function)] if args.function in SINGLE else all_checks()
+    where = layout(root, args.source, args.config)
+    require_configs(args.config, checks)
+    try:
+        output = report_files.check_output(Path(args.output)) if args.function == "report" else None
+        project = project_directory(cache_root(args.cache_dir), root)
+        snapshot = Snapshot.take(root, where.source, contents=not args.no_cache)
+        cache = None if args.no_cache or args.function == "fix" else result_cache(project, snapshot, where)
+    except (StoreError, TreeError, report_files.OutputError) as error:
+        raise UsageError(str(error)) from None
+    if not snapshot.python_files():
+        raise UsageError(
+            f"no Python file under {args.source!r} (environments, caches and non-regular files are not checked); "
+            "point --source at your code"
+        )
+    return Plan(LocalRunner(where, project / "tools", timeout=args.timeout), checks, snapshot, cache, output)
+
+
+def result_cache(project: Path, snapshot: Snapshot, where: Layout) -> ResultCache:
+    """The store of this project's results, seen through this run's snapshot."""
+    config_files = frozenset(check.config_file for check in all_checks())
+    return ResultCache(ResultStore(project / "results"), snapshot, where, config_files)
 
 
 def run_fix(runner: LocalRunner) -> int:
     """Fix in place and show the diff; exit 0 when the fixers did their job, 2 when one could not."""
-    result = anyio.run(local_fix.fix, runner)
+    result = interrupts.run(local_fix.fix, runner)
     if result.diff:
         print(result.diff, end="")
     print(f"fix: {len(result.changed)} file(s) changed" + (f": {', '.join(result.changed)}" if result.changed else ""))
@@ -76,19 +144,6 @@ def run_fix(runner: LocalRunner) -> int:
         print(f"error: {result.failure}", file=sys.stderr)
         return EXIT_BROKEN
     return EXIT_PASSED
-
-
-REPORT_FILES = {"gl-code-quality-report.json": codequality.render, "junit.xml": junit.render}
-
-
-def write_reports(results: Sequence[ToolResult], output: Path) -> str:
-    """Write the Code Quality and JUnit files (and the summary) and say where they are."""
-    output.mkdir(parents=True, exist_ok=True)
-    files = {name: render(results) for name, render in REPORT_FILES.items()}
-    files["summary.txt"] = summary.overall(results) + "\n"
-    for name, text in files.items():
-        (output / name).write_text(text, encoding="utf-8")
-    return f"reports written to {output}/: {', '.join(files)}"
 
 
 def exit_code(results: Sequence[ToolResult]) -> int:
@@ -99,15 +154,20 @@ def exit_code(results: Sequence[ToolResult]) -> int:
     return EXIT_FINDINGS if Verdict.FAILED in verdicts else EXIT_PASSED
 
 
-def layout(source: str, config: str) -> Layout:
-    """Paths as the tools will see them from the current directory, so findings read `src/x.py`."""
-    workdir = Path.cwd()
+def layout(root: Path, source: str, config: str) -> Layout:
+    """Paths as the tools see them from the project's root, where they run: findings read `src/x.py` as in CI."""
     for name, value in (("--source", source), ("--config", config)):
         if not Path(value).is_dir():
             raise UsageError(f"{name} {value!r} is not a directory; run from your project's root or pass {name} DIR")
-    if not any(Path(source).rglob("*.py")):
-        raise UsageError(f"no Python file under {source!r}; point --source at your code")
-    return Layout(source=_relative(source, workdir), config=_relative(config, workdir), workdir=str(workdir))
+    source_path = Path(source).resolve()
+    if not source_path.is_relative_to(root):
+        raise UsageError(
+            f"--source {source!r} is outside the project's root {root} (the repository, or the current directory "
+            "outside one); run the gate from the project that holds it"
+        )
+    config_path = Path(config).resolve()
+    config_shown = config_path.relative_to(root).as_posix() if config_path.is_relative_to(root) else str(config_path)
+    return Layout(source=source_path.relative_to(root).as_posix() or ".", config=config_shown or ".", workdir=str(root))
 
 
 def require_configs(config: str, checks: Sequence[Check]) -> None:
@@ -121,13 +181,32 @@ def cache_root(option: str | None) -> Path:
     """The tools' persistent caches; outside the source so that checks never write into it."""
     if option:
         return Path(option).resolve()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "quality-gate"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "quality-gate"
+    if os.environ.get("HOME"):
+        return Path(os.environ["HOME"]) / ".cache" / "quality-gate"
+    # No home (a bare container user): a directory of this user's own under the system's temporary directory.
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"quality-gate-{user}"
 
 
-def _relative(path: str, workdir: Path) -> str:
-    resolved = Path(path).resolve()
+def _seconds(text: str) -> float:
     try:
-        return resolved.relative_to(workdir).as_posix() or "."
+        value = float(text)
     except ValueError:
-        return resolved.as_posix()
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("the time limit must be a number of seconds above 0")
+    return value
+
+
+def _fail(message: str, code: int = EXIT_BROKEN) -> int:
+    with contextlib.suppress(OSError):
+        print(message, file=sys.stderr, flush=True)
+    return code
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, Python's final flush of stdout would fail again: point it at /dev/null."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

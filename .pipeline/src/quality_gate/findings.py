@@ -27,6 +27,9 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     message: str
     severity: str
     fixable: bool = False
+    # What identifies the finding across runs when its path and message do not (set by the check):
+    # report fingerprints hash it instead of the path and the message.
+    identity: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import anyio
 
 from .checks import Check
 from .execution import Execution, Runner
 from .findings import Outcome, ToolResult, Verdict, headline
+from .result_cache import ResultCache
 
 
-async def run_check(runner: Runner, check: Check) -> ToolResult:
-    """Run one check; anything that goes wrong on the way is reported as the tool not running."""
+async def run_check(
+    runner: Runner, check: Check, cache: ResultCache | None = None, files: Collection[str] | None = None
+) -> ToolResult:
+    """Run one check; anything that goes wrong on the way is reported as the tool not running.
+
+    With a cache, a stored execution stands in for the run, and a run is stored unless the tool could not
+    run. With the project's Python files known, a check that would be given none does not run at all.
+    """
     started = time.perf_counter()
     execution: Execution | None = None
     try:
-        execution = await runner.execute(check.command(runner.layout))
-        outcome = check.interpret(execution, runner.layout)  # inside: a reading error must not reach the task group
+        if files is not None and not any(path.endswith(check.suffixes) for path in files):
+            outcome = _nothing_to_check(check, runner.layout.source)
+        else:
+            command = check.command(runner.layout)
+            key = cache.key(command) if cache else ""
+            execution = cache.get(key) if cache else None
+            if execution is None:
+                execution = await runner.execute(command)
+            outcome = check.interpret(execution, runner.layout)  # inside: a reading error must not reach the group
+            if cache and not execution.cached and outcome.verdict in {Verdict.PASSED, Verdict.FAILED}:
+                cache.keep(key, execution)
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
         outcome = Outcome(Verdict.BROKEN, (), str(error), headline(check.name, Verdict.BROKEN, _describe(error)))
     seconds = time.perf_counter() - started
@@ -27,7 +43,13 @@ async def run_check(runner: Runner, check: Check) -> ToolResult:
     return ToolResult(check.name, outcome, execution.exit_code, started, seconds, cached=execution.cached)
 
 
-async def run_all(runner: Runner, checks: Iterable[Check], fail_fast: bool = False) -> list[ToolResult]:
+async def run_all(
+    runner: Runner,
+    checks: Iterable[Check],
+    fail_fast: bool = False,
+    cache: ResultCache | None = None,
+    files: Collection[str] | None = None,
+) -> list[ToolResult]:
     """Every check concurrently; by default each runs to its end, with fail_fast the first failure stops the rest."""
     checks = list(checks)
     results: dict[str, ToolResult] = {}
@@ -36,7 +58,7 @@ async def run_all(runner: Runner, checks: Iterable[Check], fail_fast: bool = Fal
     async with anyio.create_task_group() as group:
 
         async def one(check: Check) -> None:
-            result = await run_check(runner, check)
+            result = await run_check(runner, check, cache, files)
             results[check.name] = result
             if fail_fast and result.verdict is not Verdict.PASSED:
                 group.cancel_scope.cancel()
@@ -50,6 +72,13 @@ async def run_all(runner: Runner, checks: Iterable[Check], fail_fast: bool = Fal
 def _cancelled(tool: str, started: float) -> ToolResult:
     outcome = Outcome(Verdict.CANCELLED, (), "", headline(tool, Verdict.CANCELLED, "stopped by --fail-fast"))
     return ToolResult(tool, outcome, None, started, time.perf_counter() - started)
+
+
+def _nothing_to_check(check: Check, source: str) -> Outcome:
+    """The same answer for every tool given no file of its kind: it could not run, it did not pass."""
+    kinds = " or ".join(check.suffixes)
+    reason = f"no {kinds} file to check in {source} (environments, caches and non-regular files are not checked)"
+    return Outcome(Verdict.BROKEN, (), "", headline(check.name, Verdict.BROKEN, reason))
 
 
 def _describe(error: BaseException) -> str:

@@ -18,16 +18,22 @@ from anyio.streams.text import TextReceiveStream
 from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
 from .slots import CpuSlots, usable_cpus
 
+DEFAULT_TIMEOUT = 1800.0  # seconds per tool: generous, but a tool stuck on a FIFO or a huge file ends
+
 
 class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
-    """Runs `python -m <tool>` with the interpreter that runs the gate, so the pinned venv is used.
+    """Runs `python -P -m <tool>` with the interpreter that runs the gate, so the pinned venv is used.
 
-    Concurrent commands share the machine's CPUs through slots: one busy process per CPU (see slots.py).
+    `-P` keeps the working directory off sys.path: a project's `types.py` must not replace the standard
+    library's inside a tool. Concurrent commands share the CPUs through slots (see slots.py).
     """
 
-    def __init__(self, layout: Layout, cache_root: Path, cpus: int | None = None) -> None:
+    def __init__(
+        self, layout: Layout, cache_root: Path, cpus: int | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.layout = layout
         self.cache_root = cache_root
+        self.timeout = timeout
         self.slots = CpuSlots(usable_cpus() if cpus is None else cpus)
 
     async def execute(self, command: Command) -> Execution:
@@ -36,15 +42,26 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
             message = f"{command.module} is not installed in {sys.executable}; run `make venv` to install the pins"
             return Execution(127, "", "", 0.0, error=message)
         cache = self.cache_root / command.tool
-        cache.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **TOOL_ENVIRONMENT, command.cache_variable: str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        env = {**tool_environment(), command.cache_variable: str(cache)}
         want = self.slots.total if command.workers_variable else 1
         async with self.slots.hold(command.priority, want) as cpus:
             if command.workers_variable:
                 env[command.workers_variable] = str(cpus)
             started = time.perf_counter()
-            exit_code, stdout, stderr = await run_process([sys.executable, *command.argv], self.layout.workdir, env)
-        return Execution(exit_code, stdout, stderr, time.perf_counter() - started)
+            with anyio.move_on_after(self.timeout) as limit:
+                exit_code, stdout, stderr = await run_process(
+                    [sys.executable, "-P", *command.argv], self.layout.workdir, env
+                )
+        seconds = time.perf_counter() - started
+        if limit.cancelled_caught:
+            return Execution(-9, "", "", seconds, error=f"timed out after {self.timeout:g} s (--timeout SECONDS)")
+        return Execution(exit_code, stdout, stderr, seconds)
+
+
+def tool_environment() -> dict[str, str]:
+    """This process's environment for a tool: a fixed hash seed, and no bytecode written into the project."""
+    return {**os.environ, **TOOL_ENVIRONMENT, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 async def run_process(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import anyio
+import anyio.lowlevel
 
 
 def usable_cpus() -> int:
@@ -52,33 +53,37 @@ class CpuSlots:
 
     @asynccontextmanager
     async def hold(self, priority: int, want: int = 1) -> AsyncIterator[int]:
-        """Wait for one CPU, take up to `want` when nobody else is waiting, and yield how many were taken."""
+        """Wait for one CPU, take up to `want` when nobody else is waiting, and yield how many were taken.
+
+        Every request joins the queue and the CPUs are handed out only after one turn of the event loop,
+        so tools started together (run-all) are served by priority, not by which asked first.
+        """
         waiter = _Waiter(priority, next(self._arrivals), max(1, want))
-        if self._free and not self._waiting:
-            self._grant(waiter)
-        else:
-            heapq.heappush(self._waiting, waiter)
-            try:
-                await waiter.event.wait()
-            except BaseException:  # cancelled: leave the queue, or pass on what was granted meanwhile
-                if waiter.granted:
-                    self._release(waiter.granted)
-                else:
-                    self._waiting.remove(waiter)
-                    heapq.heapify(self._waiting)
-                raise
+        heapq.heappush(self._waiting, waiter)
+        try:
+            await anyio.lowlevel.checkpoint()
+            self._dispatch()
+            await waiter.event.wait()
+        except BaseException:  # cancelled: leave the queue, or pass on what was granted meanwhile
+            if waiter.granted:
+                self._release(waiter.granted)
+            else:
+                self._waiting.remove(waiter)
+                heapq.heapify(self._waiting)
+            raise
         try:
             yield waiter.granted
         finally:
             self._release(waiter.granted)
 
-    def _grant(self, waiter: _Waiter) -> None:
-        waiter.granted = 1 if self._waiting else min(waiter.want, self._free)
-        self._free -= waiter.granted
+    def _dispatch(self) -> None:
+        """Hand free CPUs to the waiters, first by priority then by arrival."""
+        while self._free and self._waiting:
+            waiter = heapq.heappop(self._waiting)
+            waiter.granted = 1 if self._waiting else min(waiter.want, self._free)
+            self._free -= waiter.granted
+            waiter.event.set()
 
     def _release(self, count: int) -> None:
         self._free += count
-        while self._free and self._waiting:
-            waiter = heapq.heappop(self._waiting)
-            self._grant(waiter)
-            waiter.event.set()
+        self._dispatch()

@@ -27,6 +27,7 @@ class Check(ABC):
     config_file: str
     priority: int  # start order when CPUs are short: the longest tool first, then the rest shortest first
     workers_variable: str | None = None
+    suffixes: tuple[str, ...] = (".py", ".pyi")  # the files it checks: given none of them, it cannot run
 
     def command(self, layout: Layout) -> Command:
         """The invocation for this layout, the same under every runner."""

@@ -12,6 +12,9 @@ FATAL = 1
 USAGE_ERROR = 32
 # Messages that say the configuration is wrong: the tool could not run as configured.
 CONFIG_SYMBOLS = frozenset({"unrecognized-option", "bad-configuration-section", "config-parse-error"})
+# Found over the whole run, between places whose order pylint does not keep from one run to the next:
+# the same finding may be reported at either place, with its lines in either order.
+UNORDERED = frozenset({"R0801"})
 
 
 class Pylint(Check):
@@ -22,6 +25,7 @@ class Pylint(Check):
     cache_variable = "PYLINTHOME"
     priority = 0  # the longest on any real tree, and one process: it gets a CPU first and keeps it
     config_file = ".pylintrc"
+    suffixes = (".py",)  # pylint does not read stubs
 
     def arguments(self, layout: Layout) -> list[str]:
         return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", layout.source]
@@ -74,16 +78,24 @@ def _score(stdout: str) -> float | None:
     return float(score) if isinstance(score, int | float) else None
 
 
+def _unordered(text: str) -> str:
+    """The message's lines as a set: which place pylint names first, and the blank lines it keeps, vary."""
+    return "\n".join(sorted({line.strip() for line in text.splitlines() if line.strip()}))
+
+
 def _finding(message: dict[str, Any], layout: Layout) -> Finding:
     try:
+        rule = str(message["messageId"])
+        text = f"{message['message']} ({message['symbol']})"
         return Finding(
             path=relative(str(message["path"]), layout),
             line=int(message.get("line") or 1),
             column=int(message.get("column") or 0) + 1,
             tool="pylint",
-            rule=str(message["messageId"]),
-            message=f"{message['message']} ({message['symbol']})",
+            rule=rule,
+            message=text,
             severity=str(message["type"]),
+            identity=_unordered(str(message["message"])) if rule in UNORDERED else "",
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected pylint message {message!r}: {error!r}") from None

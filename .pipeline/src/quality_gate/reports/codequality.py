@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +21,8 @@ PYLINT_SEVERITY = {
     "info": "info",
 }
 SYNTAX_RULES = frozenset({"E0001", "syntax", "invalid-syntax", "syntax-error"})
+# Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
+NUMBER = re.compile(r"\d+")
 
 
 def severity(finding: Finding) -> str:
@@ -48,7 +51,7 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     seen: Counter[tuple[str, ...]] = Counter()
     issues = []
     for finding in findings:
-        identity = (finding.tool, finding.rule, finding.path, finding.message)
+        identity = stable_identity(finding)
         seen[identity] += 1
         issues.append(
             {
@@ -63,6 +66,12 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
             }
         )
     return issues
+
+
+def stable_identity(finding: Finding) -> tuple[str, ...]:
+    """What was found and where (file, not line), without the numbers an unrelated edit changes."""
+    where_what = (finding.identity,) if finding.identity else (finding.path, finding.message)
+    return (finding.tool, finding.rule, *(NUMBER.sub("#", part) for part in where_what))
 
 
 def fingerprint(identity: tuple[str, ...], occurrence: int) -> str:

@@ -1,0 +1,73 @@
+"""The report files as one set: checked before any tool runs, written whole, replaced together."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..findings import ToolResult
+from . import codequality, junit, summary
+
+# Every report `report` writes, by file name; the Dagger function returns the same set.
+RENDERERS: dict[str, Callable[[Sequence[ToolResult]], str]] = {
+    "gl-code-quality-report.json": codequality.render,
+    "junit.xml": junit.render,
+    "summary.txt": lambda results: summary.overall(results) + "\n",
+}
+
+
+class OutputError(ValueError):
+    """The output directory cannot take the reports; the message says why and what to do."""
+
+
+def render_all(results: Sequence[ToolResult]) -> dict[str, str]:
+    """Each report's text, by file name."""
+    return {name: render(results) for name, render in RENDERERS.items()}
+
+
+def check_output(output: Path) -> Path:
+    """Make sure the reports can be written there, before any tool runs (creating the directory if needed)."""
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"--output {output} is not a directory; pass --output DIR")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create --output {output}: {error.strerror}; pass --output DIR") from None
+    if not os.access(output, os.W_OK | os.X_OK):
+        raise OutputError(f"--output {output} is not writable; pass --output DIR")
+    taken = [name for name in RENDERERS if (output / name).exists() and not (output / name).is_file()]
+    if taken:
+        raise OutputError(f"in --output {output}, {', '.join(taken)} is not a file; remove it or pass --output DIR")
+    return output
+
+
+def write(results: Sequence[ToolResult], output: Path) -> str:
+    """Write every report to a temporary file, then rename them all: never a mix of two runs' files."""
+    texts = render_all(results)
+    written: dict[str, Path] = {}
+    mode = _file_mode()
+    try:
+        for name, text in texts.items():
+            handle, temporary_name = tempfile.mkstemp(dir=output, prefix=f".{name}.", suffix=".tmp")
+            written[name] = Path(temporary_name)
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            written[name].chmod(mode)
+        for name, temporary in written.items():
+            temporary.replace(output / name)
+    except OSError as error:
+        for leftover in written.values():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise OutputError(f"could not write the reports into {output}: {error}") from None
+    return f"reports written to {output}/: {', '.join(texts)}"
+
+
+def _file_mode() -> int:
+    """0666 less the umask, as open() would give a new file (mkstemp's files are 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,126 @@
+"""The local result cache: an unchanged project is answered without running the tools.
+
+A key is a sha256 over everything that can change what a tool prints: its command, the interpreter and
+every installed distribution, the tools' environment variables, the project's root, every file of the
+project the tool can read (see tree.py) except the other tools' configuration files, and the files above
+the root that black and ruff read. A result is kept only when no file of the project was touched while
+the tool ran, so what is stored is what the tool saw. It knows commands and executions, not checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .execution import Command, Execution, Layout
+from .store import ResultStore
+from .tree import Snapshot, ancestors
+
+# Variables that can change what a tool does (its own, Python's, git's for ignore files, where config is read).
+ENV_PREFIXES = ("PYTHON", "MYPY", "PYLINT", "RUFF_", "BLACK_", "GIT_", "XDG_CONFIG_HOME", "HOME")
+
+
+@dataclass
+class ResultCache:
+    """One run's view of the store: the project as snapshotted at the start and the environment's hash."""
+
+    store: ResultStore
+    snapshot: Snapshot
+    layout: Layout
+    config_files: frozenset[str]  # every tool's configuration file name, to leave the others out of a key
+    environment: str = ""
+
+    def __post_init__(self) -> None:
+        self.environment = environment_digest(Path(self.layout.workdir))
+
+    def key(self, command: Command) -> str:
+        """The key of this command's result for the snapshotted project."""
+        others = frozenset(
+            posixpath.normpath(posixpath.join(self.layout.config, name))
+            for name in self.config_files
+            if name != command.config_file
+        )
+        digest = hashlib.sha256()
+        for part in (
+            command.tool,
+            command.module,
+            command.cache_variable,
+            *command.argv,
+            self.environment,
+            self.layout.workdir,
+            self.layout.source,
+            self.layout.config,
+            self.snapshot.digest(others),
+            config_digest(Path(self.layout.workdir, self.layout.config), command.config_file, self.config_files),
+        ):
+            data = part.encode("utf-8", "surrogateescape")
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Execution | None:
+        """A stored execution for this key, if any."""
+        return self.store.get(key)
+
+    def keep(self, key: str, execution: Execution) -> bool:
+        """Store the execution if the project is still exactly as snapshotted; True when stored."""
+        if execution.error is not None or execution.exit_code < 0 or not self.snapshot.unchanged():
+            return False
+        self.store.put(key, execution)
+        return True
+
+
+def config_digest(config: Path, own: str, config_files: frozenset[str]) -> str:
+    """The configuration directory as one tool sees it, also when it lies outside the project."""
+    digest = hashlib.sha256()
+    try:
+        names = sorted(path.name for path in config.iterdir() if path.is_file())
+    except OSError as error:
+        return f"<config unreadable {error.errno}>"
+    for name in names:
+        if name in config_files and name != own:
+            continue
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + _read(config / name) + b"\0")
+    return digest.hexdigest()
+
+
+def environment_digest(root: Path) -> str:
+    """The interpreter, its installed distributions, the tools' variables and the files above the root."""
+    digest = hashlib.sha256()
+    parts = [sys.version, sys.executable, sys.platform, *installed_distributions()]
+    parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIXES)]
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for path in ancestors(root):
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _read(path) + b"\0")
+    return digest.hexdigest()
+
+
+def installed_distributions() -> list[str]:
+    """Every distribution importable by the tools (they run with this interpreter), named with its version.
+
+    The `*.dist-info` directory names on sys.path carry name and version, and `.pth` files say what
+    editable installs add: listing them costs a millisecond, reading every METADATA a tenth of a second.
+    """
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = sorted(path.name for path in Path(entry or ".").iterdir())
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info", ".egg-link")):
+                found.append(f"{entry}/{name}")
+            elif name.endswith(".pth"):
+                found.append(f"{entry}/{name}:{_read(Path(entry, name)).hex()}")
+    return found
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"<unreadable {error.errno}>".encode()

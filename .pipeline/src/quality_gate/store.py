@@ -1,0 +1,121 @@
+"""Where results and the tools' caches live: private directories, whole entries, nothing trusted blindly.
+
+A store that another user can write to could answer "passed" for a tree full of findings, so every
+directory on the way is refused unless it is this user's and nobody else may write to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .execution import Execution
+
+FORMAT = "quality-gate-result/2"
+MAX_ENTRIES = 256
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+class StoreError(ValueError):
+    """A cache directory that cannot be used safely; the message says which and what to do."""
+
+
+def private_directory(path: Path) -> Path:
+    """Create the directory (0700) if needed; refuse one that is not ours or that others may write to."""
+    try:
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        info = path.lstat()
+    except OSError as error:
+        raise StoreError(f"cannot use {path} as a cache directory: {error.strerror}; pass --cache-dir DIR") from None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path} is not a plain directory; pass --cache-dir DIR")
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise StoreError(f"{path} belongs to another user (uid {info.st_uid}); pass --cache-dir DIR of your own")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise StoreError(
+            f"{path} can be written by other users (mode {stat.filemode(info.st_mode)}); "
+            f"run `chmod go-w {path}` or pass --cache-dir DIR"
+        )
+    return path
+
+
+def project_directory(cache_root: Path, project: Path) -> Path:
+    """The caches of one project (by its absolute root): tools' caches name paths relative to their project."""
+    private_directory(cache_root)
+    projects = private_directory(cache_root / "projects")
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in project.name)[:40] or "root"
+    digest = hashlib.sha256(str(project).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return private_directory(projects / f"{name}-{digest}")
+
+
+class ResultStore:
+    """Executions by key, one JSON file each, written whole or not at all; a bad entry is a miss."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = private_directory(directory)
+
+    def get(self, key: str) -> Execution | None:
+        """The stored execution, or None when absent, unreadable, corrupt, unsafe or for another key."""
+        entry = self.directory / f"{key}.json"
+        try:
+            info = entry.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or _foreign(info):
+                return None
+            record = json.loads(entry.read_text(encoding="utf-8"))
+            if record["format"] != FORMAT or record["key"] != key:
+                return None
+            exit_code, stdout, stderr = record["exit_code"], record["stdout"], record["stderr"]
+            if not (isinstance(exit_code, int) and isinstance(stdout, str) and isinstance(stderr, str)):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # most recently used, for pruning
+        return Execution(exit_code, stdout, stderr, 0.0, cached=True)
+
+    def put(self, key: str, execution: Execution) -> None:
+        """Write to a private temporary file then rename it into place; a store that fails is only a miss."""
+        record = {
+            "format": FORMAT,
+            "key": key,
+            "exit_code": execution.exit_code,
+            "stdout": execution.stdout,
+            "stderr": execution.stderr,
+            "seconds": execution.seconds,
+        }
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:  # mkstemp makes it 0600
+                    json.dump(record, file)
+                Path(temporary).replace(self.directory / f"{key}.json")
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    Path(temporary).unlink()
+                raise
+            self._prune()
+        except OSError:
+            pass
+
+    def _prune(self, keep: int = MAX_ENTRIES) -> None:
+        entries = sorted(self.directory.glob("*.json"), key=_mtime, reverse=True)
+        for old in entries[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _foreign(info: os.stat_result) -> bool:
+    return hasattr(os, "geteuid") and info.st_uid != os.geteuid()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
