@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -160,3 +161,24 @@ def gate_command(*args: str, cache: Path, **env: str) -> tuple[list[str], dict[s
     """`python -m quality_gate ARGS --cache-dir CACHE` with the interpreter that has the pinned tools, and its env."""
     environment = {**os.environ, "PYTHONPATH": str(PIPELINE_SRC), **env}
     return [sys.executable, "-P", "-m", "quality_gate", *args, "--cache-dir", str(cache)], environment
+
+
+def make_project(root: Path, files: Mapping[str, str]) -> Path:
+    """A project root with these files (relative path: text) and a copy of the gate's configuration."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    shutil.copytree(CONFIG, root / ".config")
+    return root
+
+
+def run_gate(cwd: Path, *args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The local front door started in `cwd`, run to its end."""
+    argv, env = gate_command(*args, cache=cache)
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=timeout)
+
+
+def said(done: subprocess.CompletedProcess[str]) -> str:
+    """Exit code and both streams, for assertion messages."""
+    return f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"

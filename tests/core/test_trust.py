@@ -15,38 +15,21 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from .support import CONFIG, REPO, gate_command
+from .support import REPO, make_project, run_gate, said
 
 TYPED_USER = '"""Uses a value from a sibling package."""\n\nfrom b import VALUE\n\nTOTAL: int = VALUE + 1\n'
 
 
-def make(root: Path, files: dict[str, str]) -> Path:
-    """A project root with these files and a copy of the gate's configuration."""
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    shutil.copytree(CONFIG, root / ".config")
-    return root
-
-
-def gate(cwd: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    argv, env = gate_command(*args, cache=cache)
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-
-
-def said(done: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
-
-
 def test_a_module_outside_the_source_that_the_source_imports_is_an_input(tmp_path: Path) -> None:
     """The false pass: mypy reads `b` outside `--source src/a`; changing it must not be answered from the cache."""
-    root = make(tmp_path / "p", {"src/a/__init__.py": TYPED_USER, "src/b/__init__.py": '"""B."""\n\nVALUE = 1\n'})
+    root = make_project(
+        tmp_path / "p", {"src/a/__init__.py": TYPED_USER, "src/b/__init__.py": '"""B."""\n\nVALUE = 1\n'}
+    )
     cache = tmp_path / "cache"
-    first = gate(root, "mypy", "--source", "src/a", cache=cache)
+    first = run_gate(root, "mypy", "--source", "src/a", cache=cache)
     assert first.returncode == 0, said(first)
     (root / "src" / "b" / "__init__.py").write_text('"""B."""\n\nVALUE = "x"\n', encoding="utf-8")
-    second = gate(root, "mypy", "--source", "src/a", cache=cache)
+    second = run_gate(root, "mypy", "--source", "src/a", cache=cache)
     assert second.returncode == 1, said(second)
     assert "(cached)" not in second.stdout and "mypy failed" in second.stdout
 
@@ -55,10 +38,10 @@ def test_two_projects_with_the_same_module_names_keep_their_own_tool_caches(tmp_
     """mypy's cache names files relative to its project: a shared one made reports name the other project's files."""
     cache = tmp_path / "cache"
     bad = '"""M."""\n\n\ndef f() -> int:\n    """F."""\n    return "no"\n'
-    one = make(tmp_path / "one", {"src/pkg/__init__.py": '"""P."""\n', "src/pkg/models.py": bad})
-    two = make(tmp_path / "two", {"src/pkg/__init__.py": '"""P."""\n', "src/pkg/views.py": bad})
+    one = make_project(tmp_path / "one", {"src/pkg/__init__.py": '"""P."""\n', "src/pkg/models.py": bad})
+    two = make_project(tmp_path / "two", {"src/pkg/__init__.py": '"""P."""\n', "src/pkg/views.py": bad})
     for root in (one, two, one):
-        done = gate(root, "mypy", "--source", "src", "--no-cache", cache=cache)
+        done = run_gate(root, "mypy", "--source", "src", "--no-cache", cache=cache)
         assert done.returncode == 1, said(done)
         named = {line.split(":", 1)[0] for line in done.stdout.splitlines() if ": error: " in line}
         assert named and all((root / path).is_file() for path in named), (root, named)
@@ -72,10 +55,10 @@ CLEAN = '"""Clean."""\n\n\ndef double(number: int) -> int:\n    """Twice."""\n  
 @pytest.mark.parametrize("module", ["enum.py", "json.py"])
 def test_a_project_module_named_like_the_standard_library_does_not_break_the_gate(tmp_path: Path, module: str) -> None:
     """Neither the gate nor a tool imports the project's module in place of the standard library's."""
-    plain = make(tmp_path / "plain", {"src/clean.py": CLEAN})
-    shadowed = make(tmp_path / "shadowed", {"src/clean.py": CLEAN, module: "raise SystemExit('shadowed!')\n"})
-    expected = gate(plain, "run-all", "--no-cache", cache=tmp_path / "cache")
-    done = gate(shadowed, "run-all", "--no-cache", cache=tmp_path / "cache")
+    plain = make_project(tmp_path / "plain", {"src/clean.py": CLEAN})
+    shadowed = make_project(tmp_path / "shadowed", {"src/clean.py": CLEAN, module: "raise SystemExit('shadowed!')\n"})
+    expected = run_gate(plain, "run-all", "--no-cache", cache=tmp_path / "cache")
+    done = run_gate(shadowed, "run-all", "--no-cache", cache=tmp_path / "cache")
     assert "Traceback" not in done.stderr and "shadowed!" not in done.stdout + done.stderr, said(done)
     verdicts = {line.split()[0]: line.split()[1] for line in done.stdout.splitlines()[1:5]}
     assert verdicts == {line.split()[0]: line.split()[1] for line in expected.stdout.splitlines()[1:5]}, said(done)
@@ -85,8 +68,8 @@ def test_a_project_module_named_like_the_standard_library_does_not_break_the_gat
 def test_a_root_types_module_gets_mypys_own_answer(tmp_path: Path) -> None:
     """mypy puts its working directory on its search path, and typeshed's builtins import `types`: mypy itself,
     run from the project's root, refuses to go on. The gate says the same, and the other three are unaffected."""
-    root = make(tmp_path / "p", {"src/clean.py": CLEAN, "types.py": "raise SystemExit('shadowed!')\n"})
-    done = gate(root, "run-all", "--no-cache", cache=tmp_path / "cache")
+    root = make_project(tmp_path / "p", {"src/clean.py": CLEAN, "types.py": "raise SystemExit('shadowed!')\n"})
+    done = run_gate(root, "run-all", "--no-cache", cache=tmp_path / "cache")
     own = subprocess.run(
         [sys.executable, "-P", "-m", "mypy", "--config-file", ".config/mypy.ini", "src"],
         cwd=root,
@@ -101,19 +84,19 @@ def test_a_root_types_module_gets_mypys_own_answer(tmp_path: Path) -> None:
 
 
 def test_a_source_outside_the_project_is_a_one_line_error(tmp_path: Path) -> None:
-    make(tmp_path / "elsewhere", {"src/x.py": "X = 1\n"})
-    root = make(tmp_path / "p", {"src/x.py": "X = 1\n"})
-    done = gate(root, "ruff", "--source", str(tmp_path / "elsewhere" / "src"), cache=tmp_path / "cache")
+    make_project(tmp_path / "elsewhere", {"src/x.py": "X = 1\n"})
+    root = make_project(tmp_path / "p", {"src/x.py": "X = 1\n"})
+    done = run_gate(root, "ruff", "--source", str(tmp_path / "elsewhere" / "src"), cache=tmp_path / "cache")
     assert done.returncode == 2, said(done)
     assert done.stdout == "" and len(done.stderr.splitlines()) == 1, said(done)
     assert "is outside the project's root" in done.stderr
 
 
 def test_paths_in_reports_are_relative_to_the_repository_root_from_any_directory(tmp_path: Path) -> None:
-    root = make(tmp_path / "repo", {"app/src/mod.py": "import os\n"})
+    root = make_project(tmp_path / "repo", {"app/src/mod.py": "import os\n"})
     (root / ".git").mkdir()  # the repository's root, as git would find it
     shutil.move(root / ".config", root / "app" / ".config")
-    done = gate(root / "app", "report", "--output", "out", cache=tmp_path / "cache")
+    done = run_gate(root / "app", "report", "--output", "out", cache=tmp_path / "cache")
     assert done.returncode == 1, said(done)
     issues = json.loads((root / "app" / "out" / "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert issues and {issue["location"]["path"] for issue in issues} == {"app/src/mod.py"}

@@ -56,9 +56,10 @@ def write(results: Sequence[ToolResult], output: Path) -> str:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(text)
             written[name].chmod(mode)
+        check_output(output)  # again, just before the renames: a report name taken meanwhile fails them all
         for name, temporary in written.items():
             temporary.replace(output / name)
-    except OSError as error:
+    except (OSError, OutputError) as error:
         for leftover in written.values():
             with contextlib.suppress(OSError):
                 leftover.unlink()
