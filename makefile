@@ -47,8 +47,9 @@ FAIL_FAST ?=
 CHECKS ?=
 # Extra arguments for pytest in `make test`, e.g. PYTEST_ARGS="-x tests/delivery".
 PYTEST_ARGS ?=
-# YES=1: `make fix` applies the changes without asking. Without a terminal it
-# never asks anyway (there is nobody to answer): it applies.
+# YES=1: `make fix` and `make local-fix` apply the changes without asking.
+# Without it they show the diff and ask on a terminal; without a terminal
+# there is nobody to answer, so they show the diff and write nothing.
 YES ?=
 
 DOCKER ?= docker
@@ -98,8 +99,9 @@ LOCAL_ARGS = --source $(SOURCE) --config $(CONFIG)
 FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
 CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
 # -y/--auto-apply (a global dagger flag): apply a returned changeset without
-# the prompt. Only when YES=1 or when there is no terminal to ask on.
-AUTO_APPLY_FLAG = $$(if [ -z "$$tty" ] || [ -n '$(filter-out 0 false no,$(YES))' ]; then echo --auto-apply; fi)
+# the prompt, only when YES=1. The local runner's flag is --yes.
+AUTO_APPLY_FLAG = $(if $(filter-out 0 false no,$(YES)),--auto-apply)
+YES_FLAG = $(if $(filter-out 0 false no,$(YES)),--yes)
 
 # ------------------------------------------------------------ local runner --
 VENV ?= .venv
@@ -121,7 +123,7 @@ RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -P -m quality_gate
 UV_COMPILE = $(abspath $(TEST_VENV))/bin/uv pip compile --universal --generate-hashes --python-version 3.11
 
 .PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
-	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix \
+	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix local-fix-undo \
 	test pins bench
 
 # ------------------------------------------------------------------- help --
@@ -203,8 +205,11 @@ local-run-all: $(VENV_STAMP) ## All four tools at once with the local runner (FA
 local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local runner
 	$(RUNNER) report $(LOCAL_ARGS) --output $(REPORTS)
 
-local-fix: $(VENV_STAMP) ## Apply black and ruff's fixes to SOURCE with the local runner
-	$(RUNNER) fix $(LOCAL_ARGS)
+local-fix: $(VENV_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, apply and verify (YES=1 applies)
+	$(RUNNER) fix $(LOCAL_ARGS) $(YES_FLAG)
+
+local-fix-undo: $(VENV_STAMP) ## Put back every file the last local-fix changed
+	$(RUNNER) fix --undo
 
 test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
 	$(strip $(TEST_VENV)/bin/python -m pytest tests $(PYTEST_ARGS))

@@ -184,7 +184,7 @@ DAGGER_TARGETS = [
     ("ruff", [*CALL, "ruff"]),
     ("run-all", [*CALL, "run-all"]),
     ("report", [*CALL, "report", "export", "--path=reports"]),
-    ("fix", ["call", "--auto-apply", "--source", "src", "--config", ".config", "--source-path", "src", "fix"]),
+    ("fix", [*CALL, "fix"]),  # no terminal, no YES=1: dagger shows the changeset and applies nothing
     ("check", ["check"]),
     ("functions", ["functions"]),
 ]
@@ -432,6 +432,8 @@ LOCAL_TARGETS = [
     ("local-run-all", ["FAIL_FAST=1"], ["run-all", "--source", "src", "--config", ".config", "--fail-fast"]),
     ("local-report", [], ["report", "--source", "src", "--config", ".config", "--output", "reports"]),
     ("local-fix", ["SOURCE=app"], ["fix", "--source", "app", "--config", ".config"]),
+    ("local-fix", ["YES=1"], ["fix", "--source", "src", "--config", ".config", "--yes"]),
+    ("local-fix-undo", [], ["fix", "--undo"]),
 ]
 
 

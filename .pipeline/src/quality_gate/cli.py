@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gate, interrupts, local_fix
+from . import fix_command, gate, interrupts
 from .checks import Check
 from .execution import Layout
 from .findings import ToolResult, Verdict
@@ -22,7 +22,7 @@ from .local import DEFAULT_TIMEOUT, LocalRunner
 from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
-from .store import ResultStore, StoreError, project_directory
+from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
 
 EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
@@ -50,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help=f"seconds a tool may run before it is stopped as 'could not run' (default: {DEFAULT_TIMEOUT:g})",
     )
+    top.add_argument("--yes", action="store_true", help="fix: apply without asking (without a terminal it never asks)")
+    top.add_argument("--undo", action="store_true", help="fix: put back the files the last fix changed")
     top.add_argument("--debug", action="store_true", help="show a traceback for an unexpected error")
     return top
 
@@ -63,6 +65,7 @@ class Plan:
     snapshot: Snapshot
     cache: ResultCache | None
     output: Path | None  # where `report` writes, known to be writable
+    project: Path  # this project's private directory in the cache
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,9 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The function the user asked for, once its input is known to be usable."""
+    if args.function == "fix" and args.undo:
+        root = project_root(Path.cwd())
+        try:
+            project = project_directory(cache_root(args.cache_dir), root)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        return fix_command.undo_last(project, root)
     plan = prepare(args)
     if args.function == "fix":
-        return run_fix(plan.runner)  # never through the result cache: fixers rewrite files
+        return fix_command.run(fix_run(plan, args))
     files = plan.snapshot.python_files()
     if args.function in {"run-all", "report"}:
         fail_fast = args.fail_fast and args.function == "run-all"
@@ -110,14 +120,14 @@ def run(args: argparse.Namespace) -> int:
 def prepare(args: argparse.Namespace) -> Plan:
     """The layout, the configuration, the caches and the project's snapshot; a UsageError for bad input."""
     root = project_root(Path.cwd())
-    checks = [check_for(args.function)] if args.function in SINGLE else all_checks()
+    checks = [check_for(args.function)] if args.function in SINGLE else all_checks()  # fix: all, to verify
     where = layout(root, args.source, args.config)
     require_configs(args.config, checks)
     try:
         output = report_files.check_output(Path(args.output)) if args.function == "report" else None
         project = project_directory(cache_root(args.cache_dir), root)
         snapshot = Snapshot.take(root, where.source, contents=not args.no_cache)
-        cache = None if args.no_cache or args.function == "fix" else result_cache(project, snapshot, where)
+        cache = None if args.no_cache else result_cache(project, snapshot, where)
     except (StoreError, TreeError, report_files.OutputError) as error:
         raise UsageError(str(error)) from None
     if not snapshot.python_files():
@@ -125,7 +135,8 @@ def prepare(args: argparse.Namespace) -> Plan:
             f"no Python file under {args.source!r} (environments, caches and non-regular files are not checked); "
             "point --source at your code"
         )
-    return Plan(LocalRunner(where, project / "tools", timeout=args.timeout), checks, snapshot, cache, output)
+    runner = LocalRunner(where, project / "tools", timeout=args.timeout)
+    return Plan(runner, checks, snapshot, cache, output, project)
 
 
 def result_cache(project: Path, snapshot: Snapshot, where: Layout) -> ResultCache:
@@ -134,16 +145,16 @@ def result_cache(project: Path, snapshot: Snapshot, where: Layout) -> ResultCach
     return ResultCache(ResultStore(project / "results"), snapshot, where, config_files)
 
 
-def run_fix(runner: LocalRunner) -> int:
-    """Fix in place and show the diff; exit 0 when the fixers did their job, 2 when one could not."""
-    result = interrupts.run(local_fix.fix, runner)
-    if result.diff:
-        print(result.diff, end="")
-    print(f"fix: {len(result.changed)} file(s) changed" + (f": {', '.join(result.changed)}" if result.changed else ""))
-    if result.failure:
-        print(f"error: {result.failure}", file=sys.stderr)
-        return EXIT_BROKEN
-    return EXIT_PASSED
+def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
+    """What `fix` needs: the plan, where its copy and undo record go, and how to look at the project again."""
+    where = plan.runner.layout
+
+    def look_again() -> tuple[Snapshot, ResultCache | None]:
+        snapshot = Snapshot.take(Path(where.workdir), where.source, contents=not args.no_cache)
+        return snapshot, None if args.no_cache else result_cache(plan.project, snapshot, where)
+
+    fix_dir = private_directory(plan.project / "fix")
+    return fix_command.FixRun(plan.runner, all_checks(), plan.snapshot, plan.cache, fix_dir, args.yes, look_again)
 
 
 def exit_code(results: Sequence[ToolResult]) -> int:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
+NUMBER = re.compile(r"\d+")
 
 
 class Verdict(enum.Enum):
@@ -62,6 +66,15 @@ class ToolResult:
     def findings(self) -> tuple[Finding, ...]:
         """The outcome's findings, for brevity at call sites."""
         return self.outcome.findings
+
+
+def identity(finding: Finding) -> tuple[str, ...]:
+    """What was found and where (file, not line), without the numbers an unrelated edit changes.
+
+    Equal for the same finding before and after lines move: the key of fingerprints and of comparisons.
+    """
+    where_what = (finding.identity,) if finding.identity else (finding.path, finding.message)
+    return (finding.tool, finding.rule, *(NUMBER.sub("#", part) for part in where_what))
 
 
 def headline(tool: str, verdict: Verdict, detail: str) -> str:

@@ -1,12 +1,20 @@
-"""The explicit fix: ruff's safe fixes, then black, on the source; the only code that ever rewrites it."""
+"""The explicit fix: ruff's safe fixes, then black, on the source; the only code that ever rewrites it.
+
+Both front doors run these same commands with the same configuration file, on a copy of the source
+(a private directory locally, a container in Dagger), and show what changed before anything is written.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from dataclasses import dataclass
 
 from .checks import CHECKS
-from .execution import Command, Execution, Layout
+from .checks.base import unrooted
+from .execution import Command, Execution, Layout, Runner
+
+# A fixer's own words for a file it could not read or write: ruff's E902 diagnostic, black's "error:" lines.
+COULD_NOT = re.compile(r"^(?P<what>(?:\S+?:\d+:\d+: E902 .*)|(?:error: .*))$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -18,24 +26,45 @@ class Fixer:
     done: frozenset[int]
 
     def command(self, layout: Layout) -> Command:
-        """The rewriting command line, with the same configuration as the check."""
+        """The rewriting command line, with the same configuration file as the check."""
         check = CHECKS[self.tool]
         args = (*self.mode, "--config", check.config_path(layout), layout.source)
-        return dataclasses.replace(check.command(layout), args=args)
+        return Command(
+            check.name,
+            check.module,
+            args,
+            check.cache_variable,
+            check.config_file,
+            check.priority,
+            check.workers_variable,
+        )
 
     def failure(self, execution: Execution) -> str | None:
-        """Why the fix could not be applied, or None when the tool did its job."""
+        """Why the fix could not be applied, or None when the tool did its job on every file."""
         if execution.error is not None:
             return f"{self.tool} could not run: {execution.error}"
+        said = COULD_NOT.findall(execution.stdout + "\n" + execution.stderr)
+        if said:
+            return f"{self.tool} could not fix every file: {' | '.join(said[:3])}"
         if execution.exit_code in self.done:
             return None
-        said = (execution.stderr.strip() or execution.stdout.strip()).splitlines()
-        return f"{self.tool} could not fix (exit code {execution.exit_code}): {' | '.join(said[-3:])}"
+        lines = (execution.stderr.strip() or execution.stdout.strip()).splitlines()
+        return f"{self.tool} could not fix (exit code {execution.exit_code}): {' | '.join(lines[-3:])}"
 
 
-# ruff first (it may remove or reorder imports), black last so that its layout is final.
-# ruff exits 1 when findings that it cannot fix remain: the fix itself still succeeded.
+# ruff first (it may reorder or rewrite code), black last so that its layout is final. ruff exits 1 when
+# findings that it cannot fix remain: the fix itself still succeeded. Only ruff's safe fixes are applied,
+# and the shipped configuration makes the ones that can change a module's names or behaviour unfixable.
 FIXERS = (
     Fixer("ruff", ("check", "--fix", "--output-format=concise"), frozenset({0, 1})),
     Fixer("black", ("--quiet",), frozenset({0})),
 )
+
+
+async def run_fixers(runner: Runner) -> str | None:
+    """Every fixer in turn on the runner's source; the first failure stops the rest and is returned."""
+    for fixer in FIXERS:
+        failure = fixer.failure(await runner.execute(fixer.command(runner.layout)))
+        if failure:
+            return unrooted(failure, runner.layout)
+    return None

@@ -1,57 +1,77 @@
-"""The local fix: run the fixers in place on the host, then show what changed as a unified diff."""
+"""The local fix, in the order a careful person would do it: preview on a copy, then write, then verify.
+
+The fixers run on a private copy of the source, so looking at what they would change writes nothing.
+Writing keeps the originals first (for `fix --undo`), replaces each file whole, and never writes a file
+that is a link, that the user made read-only, or that changed since the preview.
+"""
 
 from __future__ import annotations
 
-import difflib
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .execution import Runner
-from .fixes import FIXERS
-
-PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
+from . import undo
+from .execution import Layout
+from .fixes import run_fixers
+from .local import LocalRunner
+from .tree import Snapshot
+from .workspace import Change, Workspace
 
 
 @dataclass(frozen=True)
-class FixResult:
-    """The diff of what the fixers changed, or why they stopped."""
+class Preview:
+    """What the fixers would change, and anything that stops the fix from being applied."""
 
-    diff: str
-    changed: tuple[str, ...]
+    changes: tuple[Change, ...]
     failure: str | None
+    links: tuple[str, ...]
+
+    @property
+    def compile_errors(self) -> list[str]:
+        """`path: error` for each file that compiled before the fix and not after it."""
+        return [f"{change.path}: {error}" for change in self.changes if (error := change.compile_error())]
+
+    @property
+    def read_only(self) -> list[str]:
+        """Files the fixers would change that the user made read-only."""
+        return [change.path for change in self.changes if change.read_only]
+
+    def diff(self) -> str:
+        """Every change as one unified diff."""
+        return "".join(change.diff() for change in self.changes)
 
 
-def snapshot(root: Path, workdir: Path) -> dict[str, bytes]:
-    """The bytes of every Python file under root, keyed by path relative to the working directory."""
-    return {
-        Path(os.path.relpath(path, workdir)).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.suffix in PYTHON_SUFFIXES and path.is_file() and ".venv" not in path.parts
-    }
+@dataclass
+class Application:
+    """What writing did so far: filled in as it goes, so an interruption can say what was written."""
+
+    written: list[str] = field(default_factory=list)
+    changed_since: list[str] = field(default_factory=list)
 
 
-async def fix(runner: Runner) -> FixResult:
-    """Apply ruff's safe fixes then black; stop at the first fixer that cannot do its job."""
-    workdir = Path(runner.layout.workdir)
-    root = workdir / runner.layout.source
-    before = snapshot(root, workdir)
-    failure = None
-    for fixer in FIXERS:
-        failure = fixer.failure(await runner.execute(fixer.command(runner.layout)))
-        if failure:
-            break
-    after = snapshot(root, workdir)
-    changed = tuple(path for path in sorted(after) if before.get(path) != after[path])
-    diff = "".join(_diff(path, before.get(path, b""), after[path]) for path in changed)
-    return FixResult(diff, changed, failure)
+async def preview(snapshot: Snapshot, layout: Layout, fix_dir: Path, timeout: float) -> Preview:
+    """Run the fixers on a copy of the source and read back what they changed; the source is not touched."""
+    workspace = Workspace.copy(snapshot, fix_dir)
+    try:
+        config = str(Path(layout.workdir, layout.config).resolve())
+        where = Layout(source=layout.source, config=config, workdir=str(workspace.root))
+        runner = LocalRunner(where, fix_dir / "tools", timeout=timeout)
+        failure = await run_fixers(runner)
+        changes = tuple(sorted(workspace.changes(), key=lambda change: change.path))
+    finally:
+        workspace.remove()
+    return Preview(changes, failure, workspace.skipped_links)
 
 
-def _diff(name: str, old: bytes, new: bytes) -> str:
-    lines = difflib.unified_diff(
-        old.decode(errors="replace").splitlines(keepends=True),
-        new.decode(errors="replace").splitlines(keepends=True),
-        f"a/{name}",
-        f"b/{name}",
-    )
-    return "".join(lines)
+def apply(root: Path, undo_dir: Path, changes: list[Change], done: Application) -> None:
+    """Keep the originals, then replace each file whole; a file edited since the preview is left alone."""
+    undo.record(undo_dir, root, changes)
+    for change in changes:
+        target = root / change.path
+        if target.is_symlink() or target.read_bytes() != change.before:
+            done.changed_since.append(change.path)
+            continue
+        undo.write_whole(target, change.after, change.mode)
+        done.written.append(change.path)
+    if done.changed_since:  # keep in the record only what was written
+        undo.record(undo_dir, root, [change for change in changes if change.path in done.written])

@@ -68,6 +68,7 @@ class Entry:
     by_identity: bool  # environments: size and times instead of the content
     in_source: bool
     counted: bool  # a Python file the checks would be given (outside environments and caches)
+    linked: bool = False  # a link, or reached through a directory link: `fix` never writes through one
 
 
 @dataclass
@@ -134,6 +135,7 @@ class _Frame:
     ignores: Ignores
     above: frozenset[tuple[int, int]]  # (device, inode) of every real directory on the way down
     kind: str  # "", "env" or "cache"
+    linked: bool = False  # reached through a directory link
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class _Walker:
             (*frame.ignores, *_gitignore(frame.path, frame.parts)),
             frame.above | {here},
             frame.kind,
+            frame.linked,
         )
         for item in items:
             yield from self.item(frame, item)
@@ -172,13 +175,14 @@ class _Walker:
             is_dir = item.is_dir(follow_symlinks=True)
         except OSError:
             is_dir = False
+        linked = frame.linked or item.is_symlink()
         if is_dir:
             kind = frame.kind or _dir_kind(item.name)
             skipped = not (in_source or on_the_way) and (kind or _ignored(frame.ignores, parts, True))
             if item.name not in VCS_DIRS and not skipped:
-                yield from self.directory(_Frame(Path(item.path), parts, frame.ignores, frame.above, kind))
+                yield from self.directory(_Frame(Path(item.path), parts, frame.ignores, frame.above, kind, linked))
         elif in_source or not (frame.kind or _ignored(frame.ignores, parts, False)):
-            entry = _entry(item, "/".join(parts), _Place(in_source, frame.kind))
+            entry = _entry(item, "/".join(parts), _Place(in_source, frame.kind, linked))
             if entry is not None:
                 yield entry
 
@@ -189,6 +193,7 @@ class _Place:
 
     in_source: bool
     kind: str
+    linked: bool
 
 
 def _dir_kind(name: str) -> str:
@@ -203,12 +208,13 @@ def _entry(item: os.DirEntry[str], path: str, place: _Place) -> Entry | None:
         return None  # inside an environment or a cache only Python files are read
     try:
         info = item.stat(follow_symlinks=True)
-    except OSError:
-        return Entry(path, Path(item.path), None, False, place.in_source, False)  # a dangling link: its name
-    if not stat.S_ISREG(info.st_mode):
-        return Entry(path, Path(item.path), None, False, place.in_source, False)  # a FIFO, a device: never opened
+    except OSError:  # a dangling link: only its name counts
+        return Entry(path, Path(item.path), None, False, place.in_source, False, place.linked)
+    if not stat.S_ISREG(info.st_mode):  # a FIFO, a device: never opened
+        return Entry(path, Path(item.path), None, False, place.in_source, False, place.linked)
     counted = place.in_source and not place.kind and python
-    return Entry(path, Path(item.path), Identity.of(info), place.kind == "env", place.in_source, counted)
+    identity = Identity.of(info)
+    return Entry(path, Path(item.path), identity, place.kind == "env", place.in_source, counted, place.linked)
 
 
 def _gitignore(directory: Path, parts: tuple[str, ...]) -> Ignores:

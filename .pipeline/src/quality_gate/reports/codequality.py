@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..findings import Finding, ToolResult
+from ..findings import Finding, ToolResult, identity
 
 # GitLab's severities: info, minor, major, critical, blocker. Documented in README.
 PYLINT_SEVERITY = {
@@ -21,8 +20,6 @@ PYLINT_SEVERITY = {
     "info": "info",
 }
 SYNTAX_RULES = frozenset({"E0001", "syntax", "invalid-syntax", "syntax-error"})
-# Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
-NUMBER = re.compile(r"\d+")
 
 
 def severity(finding: Finding) -> str:
@@ -51,8 +48,8 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     seen: Counter[tuple[str, ...]] = Counter()
     issues = []
     for finding in findings:
-        identity = stable_identity(finding)
-        seen[identity] += 1
+        key = identity(finding)
+        seen[key] += 1
         issues.append(
             {
                 "type": "issue",
@@ -61,22 +58,16 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
                 "description": finding.message,
                 "categories": [category(finding)],
                 "severity": severity(finding),
-                "fingerprint": fingerprint(identity, seen[identity]),
+                "fingerprint": fingerprint(key, seen[key]),
                 "location": {"path": finding.path, "lines": {"begin": finding.line}},
             }
         )
     return issues
 
 
-def stable_identity(finding: Finding) -> tuple[str, ...]:
-    """What was found and where (file, not line), without the numbers an unrelated edit changes."""
-    where_what = (finding.identity,) if finding.identity else (finding.path, finding.message)
-    return (finding.tool, finding.rule, *(NUMBER.sub("#", part) for part in where_what))
-
-
-def fingerprint(identity: tuple[str, ...], occurrence: int) -> str:
+def fingerprint(key: tuple[str, ...], occurrence: int) -> str:
     """Stable across unrelated edits: what was found, where (file, not line), and which occurrence."""
-    return hashlib.sha256("\x1f".join((*identity, str(occurrence))).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join((*key, str(occurrence))).encode()).hexdigest()
 
 
 def render(results: Sequence[ToolResult]) -> str:
