@@ -10,8 +10,10 @@ from typing import Any, cast
 
 import anyio
 import dagger
+import dagger.mod
 import pytest
-from dagger import dag
+from _chains import chain, gate, index
+from dagger.mod._exceptions import FunctionError
 from quality_gate import engine
 from quality_gate.checks import CHECKS
 from quality_gate.execution import Layout
@@ -20,34 +22,10 @@ from quality_gate.functions import SINGLE
 from quality_gate.main import GateError, QualityGate
 
 
-def chain(value: Any) -> list[tuple[str, dict[str, Any]]]:
-    """A lazily built SDK object as (field, arguments) pairs, nested objects as their own chains."""
-    selections = value._ctx.selections  # pylint: disable=protected-access  # the SDK's lazily built query
-    return [(field.name, {k: _plain(v) for k, v in field.args.items()}) for field in selections]
-
-
-def _plain(value: Any) -> Any:
-    return chain(value) if hasattr(value, "_ctx") else value
-
-
-def gate(source_path: str = "src") -> QualityGate:
-    source = dag.directory().with_new_file("main.py", 'print("hi")\n')
-    config = dag.directory().with_new_file("requirements.txt", "pylint==4.1.4 --hash=sha256:00\n")
-    # The SDK's object_type makes the class a keyword-only dataclass, which mypy cannot see.
-    return QualityGate(source=source, config=config, source_path=source_path)  # type: ignore[call-arg]
-
-
 def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
     qg = gate(source_path)
     runner = qg._runner()  # pylint: disable=protected-access
     return chain(runner.container(CHECKS[SINGLE[function]].command(runner.layout)))
-
-
-def index(steps: list[tuple[str, dict[str, Any]]], step: str, **match: Any) -> int:
-    for position, (field, args) in enumerate(steps):
-        if field == step and all(args.get(key) == value for key, value in match.items()):
-            return position
-    raise AssertionError(f"no {step} {match} in {[field for field, _ in steps]}")
 
 
 @pytest.mark.parametrize("function", list(SINGLE))
@@ -66,7 +44,7 @@ def test_pinned_tools_install_with_hashes_before_the_source_is_mounted(function:
     source = index(steps, "withMountedDirectory", path="/gate/src")
     assert pip_cache < install and pins < install < source
     assert steps[pip_cache][1]["cache"] == [("cacheVolume", {"key": "quality-gate-pip"})]
-    assert steps[pins][1]["source"][-1] == ("file", {"path": "requirements.txt"})
+    assert steps[pins][1]["source"][-2:] == [("directory", {"path": ".config"}), ("file", {"path": "requirements.txt"})]
     assert "expect" not in steps[install][1], "a failed install must fail, not be interpreted"
 
 
@@ -74,7 +52,8 @@ def test_pinned_tools_install_with_hashes_before_the_source_is_mounted(function:
 def test_source_mounted_and_workdir_is_the_repository_root(function: str) -> None:
     steps = container_for(function)
     source = steps[index(steps, "withMountedDirectory", path="/gate/src")][1]["source"]
-    assert ("withNewFile", {"path": "main.py", "contents": 'print("hi")\n'}) in source
+    assert ("withNewFile", {"path": "src/main.py", "contents": 'print("hi")\n'}) in source
+    assert source[-1] == ("directory", {"path": "src"}), "the source folder of the repository, nothing else"
     assert index(steps, "withWorkdir", path="/gate") < len(steps) - 1
 
 
@@ -85,8 +64,9 @@ def test_only_the_tools_own_config_file_is_mounted(function: str) -> None:
     steps = container_for(function)
     mounted = [args for field, args in steps if field == "withMountedFile"]
     assert [args["path"] for args in mounted] == [f"/gate-config/{check.config_file}"]
-    assert mounted[0]["source"][-1] == ("file", {"path": check.config_file})
-    assert not [args for field, args in steps if field == "withMountedDirectory" and "config" in args["path"]]
+    assert mounted[0]["source"][-2:] == [("directory", {"path": ".config"}), ("file", {"path": check.config_file})]
+    directories = [args["path"] for field, args in steps if field in {"withMountedDirectory", "withDirectory"}]
+    assert directories == ["/gate/src"], "only the source folder, never the whole repository"
 
 
 @pytest.mark.parametrize("function", list(SINGLE))
@@ -139,9 +119,10 @@ def test_source_path_places_the_mount_so_paths_match_the_repository() -> None:
     assert steps[-1][1]["args"][-1] == "app/lib"
 
 
-def test_source_path_outside_the_repository_is_refused_clearly() -> None:
+@pytest.mark.parametrize(("source_path", "config_path"), [("../elsewhere", ".config"), ("src", "/etc")])
+def test_paths_outside_the_repository_are_refused_clearly(source_path: str, config_path: str) -> None:
     with pytest.raises(GateError, match="must be relative to the repository root"):
-        gate("../elsewhere")._runner()  # pylint: disable=protected-access
+        gate(source_path, config_path)._runner()  # pylint: disable=protected-access
 
 
 def test_gate_error_is_shown_without_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
@@ -154,25 +135,53 @@ def test_gate_error_is_shown_without_a_traceback(caplog: pytest.LogCaptureFixtur
     assert not [record for record in caplog.records if record.exc_info]
 
 
+def test_function_error_is_still_the_sdks_private_escape_hatch(caplog: pytest.LogCaptureFixture) -> None:
+    """GateError subclasses a private class of dagger-io 0.21.11; this fails the day the SDK changes it.
+
+    FunctionError lives in dagger.mod._exceptions and is not exported by `dagger` or `dagger.mod`;
+    Module.call lets it through unchanged and unlogged, while any other exception is logged with its
+    traceback and wrapped. Should it move, become public, or lose that treatment, this test says so.
+    """
+    assert GateError.__mro__[1] is FunctionError
+    assert FunctionError.__module__ == "dagger.mod._exceptions"
+    assert not hasattr(dagger, "FunctionError")
+    assert "FunctionError" not in dagger.mod.__all__
+    module = cast(Any, QualityGate).__dagger_module__  # pylint: disable=no-member  # set by @object_type
+    ours = GateError("findings")
+
+    async def fails_with(error: Exception) -> None:
+        raise error
+
+    with caplog.at_level(logging.DEBUG), pytest.raises(GateError) as raised:
+        anyio.run(module.call, fails_with, ours)
+    assert raised.value is ours
+    assert not [record for record in caplog.records if record.exc_info]
+    with caplog.at_level(logging.DEBUG), pytest.raises(FunctionError) as wrapped:
+        anyio.run(module.call, fails_with, ValueError("boom"))
+    assert not isinstance(wrapped.value, GateError)
+    assert [record for record in caplog.records if record.exc_info], "other errors are logged with a traceback"
+
+
 def test_fix_copies_the_source_runs_ruff_then_black_and_returns_a_changeset_from_the_repository_root() -> None:
     qg = gate()
     layout = engine.layout("src")
-    container = engine.workspace(engine.toolbox(qg.config), qg.source, "src", writable=True)
+    source, config = qg._source(), qg._config()  # pylint: disable=protected-access
+    container = engine.with_source(engine.toolbox(config), source, "src", writable=True)
     for fixer in FIXERS:
-        container = engine.run_in(container, fixer.command(layout), qg.config)
+        container = engine.run_in(container, fixer.command(layout), config)
     steps = chain(container)
     index(steps, "withDirectory", path="/gate/src")
     execs = [args for field, args in steps if field == "withExec" and args.get("expect") == "ANY"]
     assert [args["args"][2] for args in execs] == ["ruff", "black"]
     assert execs[0]["args"][3:5] == ["check", "--fix"]
     assert "--check" not in execs[1]["args"]
-    changeset = chain(engine.changes(qg.source, container.directory("/gate/src"), "src"))
+    changeset = chain(engine.changes(source, container.directory("/gate/src"), "src"))
     assert changeset[-1][0] == "changes"
     assert changeset[1][0] == "withDirectory" and changeset[1][1]["path"] == "src"
     assert ("directory", {"path": "/gate/src"}) in changeset[1][1]["source"]
     before = changeset[-1][1]["from"]
     assert before[1][0] == "withDirectory" and before[1][1]["path"] == "src"
-    assert before[1][1]["source"] == chain(qg.source)
+    assert before[1][1]["source"] == chain(source)
 
 
 def test_building_a_chain_never_connects_and_running_it_needs_an_engine() -> None:

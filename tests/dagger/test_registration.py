@@ -87,14 +87,26 @@ def test_single_tool_functions_take_no_argument(main_object: list[Any]) -> None:
         assert not _calls(_functions(main_object)[name], "withArg"), name
 
 
-def test_constructor_defaults_to_src_and_config_like_the_tutorial(main_object: list[Any]) -> None:
+def test_constructor_takes_one_workspace_directory_and_two_path_strings(main_object: list[Any]) -> None:
+    """Dagger's own toolchain pattern: one repository Directory, the source and config chosen in it by path.
+
+    One input per fact: the source that is mounted and the prefix of every reported or fixed path
+    both come from source_path, so they cannot disagree.
+    """
     constructor = _calls(main_object, "withConstructor")[0]["function"]
     args = {arg["name"]: arg for arg in _calls(constructor, "withArg")}
-    assert list(args) == ["source", "config", "source_path"]
-    assert args["source"]["defaultPath"] == "src"
-    assert args["config"]["defaultPath"] == ".config"
-    assert json.loads(args["source_path"]["defaultValue"]) == "src"
-    for name in ("source", "config"):
-        assert _calls(args[name]["typeDef"], "withObject") == [{"name": "Directory"}]
-    ignored = set(args["source"]["ignore"])
+    assert list(args) == ["workspace", "source_path", "config_path"]
+    directories = [
+        name for name, arg in args.items() if _calls(arg["typeDef"], "withObject") == [{"name": "Directory"}]
+    ]
+    assert directories == ["workspace"]
+    assert args["workspace"]["defaultPath"] == "/"
+    for name, default in (("source_path", "src"), ("config_path", ".config")):
+        assert _calls(args[name]["typeDef"], "withKind") == [{"kind": "STRING_KIND"}]
+        assert json.loads(args[name]["defaultValue"]) == default
+        assert args[name]["defaultPath"] is None, "a string, not a second directory"
+    ignored = set(args["workspace"]["ignore"])
     assert {"**/.git", "**/.venv", "**/__pycache__", "**/.mypy_cache", "**/.ruff_cache"} <= ignored
+    for name, arg in args.items():
+        assert len(_calls(arg["typeDef"], "withOptional")) <= 1, name
+        assert arg.get("description"), name

@@ -31,15 +31,31 @@ def toolbox(config: dagger.Directory) -> dagger.Container:
     )
 
 
-def source_mount(source_path: str) -> str:
-    """Where the source is mounted, so that tools print the same relative paths as on the host."""
-    clean = posixpath.normpath(source_path.strip() or ".")
+def repository_path(path: str, name: str) -> str:
+    """A path inside the repository, normalised ("." for the root); one clear error for anything outside it."""
+    clean = posixpath.normpath(path.strip() or ".")
     if posixpath.isabs(clean) or clean == ".." or clean.startswith("../"):
-        raise ValueError(f"source_path {source_path!r} must be relative to the repository root, like 'src'")
+        raise ValueError(f"{name} {path!r} must be relative to the repository root, like 'src'")
+    return clean
+
+
+def source_dir(repository: dagger.Directory, source_path: str) -> dagger.Directory:
+    """The code under check: the one folder of the repository that every tool's exec mounts."""
+    return repository.directory(repository_path(source_path, "source_path"))
+
+
+def config_dir(repository: dagger.Directory, config_path: str) -> dagger.Directory:
+    """The tools' configuration; each exec mounts only its own file from it."""
+    return repository.directory(repository_path(config_path, "config_path"))
+
+
+def source_mount(source_path: str) -> str:
+    """Where the source is mounted: its repository path under WORKDIR, so tools print the repository's paths."""
+    clean = repository_path(source_path, "source_path")
     return WORKDIR if clean == "." else posixpath.join(WORKDIR, clean)
 
 
-def workspace(
+def with_source(
     tools: dagger.Container, source: dagger.Directory, source_path: str, writable: bool = False
 ) -> dagger.Container:
     """The toolbox with the source, ready to run any command.
@@ -47,12 +63,15 @@ def workspace(
     The source is mounted for checks; for a fix it is copied in (writable), so the fixed tree can be read back.
     """
     mount = source_mount(source_path)
-    with_source = tools.with_directory(mount, source) if writable else tools.with_mounted_directory(mount, source)
-    return with_source.with_workdir(WORKDIR)
+    with_tree = tools.with_directory(mount, source) if writable else tools.with_mounted_directory(mount, source)
+    return with_tree.with_workdir(WORKDIR)
 
 
 def changes(before: dagger.Directory, after: dagger.Directory, source_path: str) -> dagger.Changeset:
-    """The fix as a changeset whose paths start at the repository root, where the CLI applies it."""
+    """The fix as a changeset whose paths start at the repository root, where the CLI applies it.
+
+    The prefix is the source's repository path, the same one the source was read from and mounted at.
+    """
     prefix = posixpath.relpath(source_mount(source_path), WORKDIR)
     if prefix == ".":
         return after.changes(before)
@@ -86,23 +105,23 @@ async def collect(container: dagger.Container) -> Execution:
 
 
 def layout(source_path: str) -> Layout:
-    """How the checks see the workspace."""
+    """How the checks see the container: the source at its repository path under WORKDIR."""
     mount = source_mount(source_path)
     return Layout(source=posixpath.relpath(mount, WORKDIR), config=CONFIG_DIR, workdir=WORKDIR)
 
 
 class ContainerRunner:
-    """Runs each command in the workspace, with its tool's cache on a cache volume."""
+    """Runs each command in a container of the toolbox with the source, with its tool's cache on a cache volume."""
 
-    def __init__(self, workspace_container: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
-        self.workspace = workspace_container
+    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
+        self.base = base
         self.config = config
         self.layout = layout_in
 
     def container(self, command: Command) -> dagger.Container:
         """The exec for one command, ready to be run."""
-        return run_in(self.workspace, command, self.config)
+        return run_in(self.base, command, self.config)
 
     async def execute(self, command: Command) -> Execution:
-        """Run the command in its own container from the workspace."""
+        """Run the command in its own container from the base."""
         return await collect(self.container(command))

@@ -9,14 +9,14 @@ from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, obj
 from dagger.mod._exceptions import FunctionError
 
 from . import engine, gate
-from .execution import Layout
 from .findings import ToolResult
 from .fixes import FIXERS
 from .functions import all_checks, check_for
 from .reports import codequality, junit, summary
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
-SOURCE_IGNORE = [
+# (.gitignore'd files are left out by Dagger itself.)
+WORKSPACE_IGNORE = [
     "**/.git",
     "**/.venv",
     "**/venv",
@@ -36,8 +36,9 @@ SOURCE_IGNORE = [
 class GateError(FunctionError):
     """Findings, or a tool that could not run.
 
-    Subclassing the SDK's FunctionError is its documented escape hatch: the message
-    (the tools' output and the verdict) is the whole error, without a Python traceback.
+    FunctionError is private to the SDK (dagger.mod._exceptions, not exported by `dagger`): it is the
+    class Module.call re-raises without logging a traceback, so the message (the tools' output and the
+    verdict) is the whole error. tests/dagger fail if the SDK moves it or stops treating it so.
     """
 
 
@@ -45,17 +46,18 @@ class GateError(FunctionError):
 class QualityGate:
     """pylint, black, mypy and ruff on your source, with your configuration: alone or all at once."""
 
-    source: Annotated[
-        dagger.Directory, DefaultPath("src"), Ignore(SOURCE_IGNORE), Doc("The code to check (default: src).")
-    ]
-    config: Annotated[
+    workspace: Annotated[
         dagger.Directory,
-        DefaultPath(".config"),
-        Doc("The tools' configuration and pinned versions (default: .config)."),
+        DefaultPath("/"),
+        Ignore(WORKSPACE_IGNORE),
+        Doc("The repository (default: its root); the source and the configuration are read from it."),
     ]
     source_path: Annotated[
-        str, Doc("Where the source sits in the repository, so findings name files as the repository does.")
+        str, Doc("The code to check, relative to the repository root; findings and fixes name files from there.")
     ] = "src"
+    config_path: Annotated[
+        str, Doc("The tools' configuration and pinned versions, relative to the repository root.")
+    ] = ".config"
 
     @function
     @check
@@ -110,36 +112,45 @@ class QualityGate:
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
         layout = (await self._checked_runner()).layout
-        container = engine.workspace(engine.toolbox(self.config), self.source, self.source_path, writable=True)
+        source, config = self._source(), self._config()
+        container = engine.with_source(engine.toolbox(config), source, self.source_path, writable=True)
         for fixer in FIXERS:
-            container = engine.run_in(container, fixer.command(layout), self.config)
+            container = engine.run_in(container, fixer.command(layout), config)
             failure = fixer.failure(await engine.collect(container))
             if failure:
                 raise GateError(failure)
         fixed = container.directory(engine.source_mount(self.source_path))
-        return engine.changes(self.source, fixed, self.source_path)
+        return engine.changes(source, fixed, self.source_path)
 
     async def _single(self, function_name: str) -> str:
         result = await gate.run_check(await self._checked_runner(), check_for(function_name))
         return _verdict([result], summary.single(result))
 
-    def _layout(self) -> Layout:
+    def _source(self) -> dagger.Directory:
+        """The source, read from the one repository at source_path: the same path mounts it and names its files."""
         try:
-            return engine.layout(self.source_path)
+            return engine.source_dir(self.workspace, self.source_path)
+        except ValueError as error:
+            raise GateError(str(error)) from None
+
+    def _config(self) -> dagger.Directory:
+        """The configuration, read from the same repository at config_path."""
+        try:
+            return engine.config_dir(self.workspace, self.config_path)
         except ValueError as error:
             raise GateError(str(error)) from None
 
     async def _checked_runner(self) -> engine.ContainerRunner:
         """The runner, once the source is known to hold Python: tools given nothing to check would pass."""
         runner = self._runner()
-        if not await self.source.glob("**/*.py"):
-            raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source DIR")
+        if not await self._source().glob("**/*.py"):
+            raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source-path DIR")
         return runner
 
     def _runner(self) -> engine.ContainerRunner:
-        layout = self._layout()
-        workspace = engine.workspace(engine.toolbox(self.config), self.source, self.source_path)
-        return engine.ContainerRunner(workspace, self.config, layout)
+        source, config = self._source(), self._config()
+        base = engine.with_source(engine.toolbox(config), source, self.source_path)
+        return engine.ContainerRunner(base, config, engine.layout(self.source_path))
 
 
 def _verdict(results: list[ToolResult], text: str) -> str:

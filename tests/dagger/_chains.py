@@ -1,0 +1,44 @@
+"""Reading the SDK's lazily built queries, and a gate over a small repository, for the Dagger layer's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagger
+from dagger import dag
+from quality_gate.main import QualityGate
+
+
+def chain(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """A lazily built SDK object as (field, arguments) pairs, nested objects as their own chains."""
+    selections = value._ctx.selections  # pylint: disable=protected-access  # the SDK's lazily built query
+    return [(field.name, {k: _plain(v) for k, v in field.args.items()}) for field in selections]
+
+
+def _plain(value: Any) -> Any:
+    """Nested SDK objects as their own chains, plain values as they are."""
+    return chain(value) if hasattr(value, "_ctx") else value
+
+
+def repository(source_path: str = "src", config_path: str = ".config") -> dagger.Directory:
+    """A repository as the workspace argument would bring it: the source and the configuration in it."""
+    return (
+        dag.directory()
+        .with_new_file(f"{source_path}/main.py", 'print("hi")\n')
+        .with_new_file(f"{config_path}/requirements.txt", "pylint==4.1.4 --hash=sha256:00\n")
+    )
+
+
+def gate(source_path: str = "src", config_path: str = ".config") -> QualityGate:
+    """The module's object over such a repository, as the engine would construct it."""
+    workspace = repository(source_path, config_path)  # a query only: nothing checks these paths before an engine
+    # The SDK's object_type makes the class a keyword-only dataclass, which mypy cannot see.
+    return QualityGate(workspace=workspace, source_path=source_path, config_path=config_path)  # type: ignore[call-arg]
+
+
+def index(steps: list[tuple[str, dict[str, Any]]], step: str, **match: Any) -> int:
+    """The position of the first step of that name whose arguments include `match`."""
+    for position, (field, args) in enumerate(steps):
+        if field == step and all(args.get(key) == value for key, value in match.items()):
+            return position
+    raise AssertionError(f"no {step} {match} in {[field for field, _ in steps]}")
