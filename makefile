@@ -22,18 +22,34 @@ SHELL := /bin/sh
 .DEFAULT_GOAL := help
 .SUFFIXES:
 
-# The repository root, absolute: the folder of this makefile. It is mounted at
-# the same path inside the container and used as the working directory there,
-# so dagger finds the git root and dagger.json as on the host, DefaultPath
-# resolves the same way, and exported files land where you expect.
-ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+# Paths go on command lines single-quoted for the shell, with every ' inside
+# written '\'' : a checkout under "My Projects" or "it's", or even one named
+# $(...), is then just a path, never words or a command. `sq` does that.
+comma := ,
+empty :=
+space := $(empty) $(empty)
+sq = '$(subst ','\'',$(1))'
+
+# The repository root, absolute: the folder of this makefile (read before any
+# include, so MAKEFILE_LIST is this file alone, spaces and all). It is mounted
+# at the same path inside the container and used as the working directory
+# there, so dagger finds the git root and dagger.json as on the host,
+# DefaultPath resolves the same way, and exported files land where you expect.
+THIS_MAKEFILE := $(strip $(MAKEFILE_LIST))
+ROOT := $(shell cd -- "$$(dirname -- $(call sq,$(THIS_MAKEFILE)))" && pwd)
+ifeq ($(ROOT),)
+$(error Cannot find the folder of $(THIS_MAKEFILE); run make from the repository root)
+endif
 
 # ---------------------------------------------------------------- variables --
 # The dagger CLI version: engineVersion from dagger.json (a CLI older than
-# engineVersion refuses the module, so the two move together). Overridable on
-# the command line only: a DAGGER_VERSION left in the environment by some
-# install script must not silently change the image.
-DAGGER_VERSION := $(shell sed -n 's/.*"engineVersion"[[:space:]]*:[[:space:]]*"v\{0,1\}\([^"]*\)".*/\1/p' '$(ROOT)/dagger.json')
+# engineVersion refuses the module, so the two move together), read by make
+# itself ($(file), GNU make 4.2+), without a shell. Overridable on the command
+# line only: a DAGGER_VERSION left in the environment by some install script
+# must not silently change the image.
+manifest_words = $(subst :$(space),:,$(subst $(space):,:,$(strip $(subst {, ,$(subst }, ,$(subst $(comma), ,$(subst ",,$(1))))))))
+DAGGER_VERSION := $(patsubst v%,%,$(patsubst engineVersion:%,%,$(filter engineVersion:%,$(call manifest_words,$(file <$(ROOT)/dagger.json)))))
+need_version = $(if $(DAGGER_VERSION),,$(error No engineVersion read from $(ROOT)/dagger.json (GNU make 4.2 or newer reads it): pass DAGGER_VERSION=x.y.z))
 # The image built from .docker/Dockerfile, tagged with the CLI version it holds.
 IMAGE ?= quality-gate-dagger:$(DAGGER_VERSION)
 # The code under check and the tools' configuration, relative to the root.
@@ -58,19 +74,22 @@ DOCKER ?= docker
 DOCKER_SOCKET ?= $(or $(patsubst unix://%,%,$(filter unix://%,$(DOCKER_HOST))),/var/run/docker.sock)
 # The socket's group: the container runs as you, plus this group, so the CLI can
 # use the socket. GNU stat first, then BSD stat (macOS).
-DOCKER_SOCKET_GID ?= $(shell stat -c %g '$(DOCKER_SOCKET)' 2>/dev/null || stat -f %g '$(DOCKER_SOCKET)' 2>/dev/null)
+DOCKER_SOCKET_GID ?= $(shell stat -c %g $(call sq,$(DOCKER_SOCKET)) 2>/dev/null || stat -f %g $(call sq,$(DOCKER_SOCKET)) 2>/dev/null)
 USER_ID := $(shell id -u)
 GROUP_ID := $(shell id -g)
 
 # DAGGER_* variables handed to the CLI in the container, by name only: docker's
 # `--env NAME` copies the value from make's environment, so a token never shows
-# up on the command line, in make's echo of the recipe, or in `ps`. A name that
-# is not set is simply not passed. Any other DAGGER_* variable in your
-# environment (or on make's command line) is passed too; DAGGER_VERSION is ours.
+# up on the command line, in make's echo of the recipe, or in `ps`. Only names
+# that are set are passed: for a name the caller has not set, `--env NAME`
+# would UNSET it in the container, dropping the image's own value (its
+# DAGGER_NO_UPDATE_CHECK=1). Any other DAGGER_* variable in your environment
+# (or on make's command line) is passed too; DAGGER_VERSION is ours.
 PASS_ENV ?= DAGGER_CLOUD_TOKEN DAGGER_CLOUD_URL DAGGER_PROGRESS DAGGER_NO_NAG \
 	DAGGER_NO_UPDATE_CHECK DAGGER_LEAVE_OLD_ENGINE _EXPERIMENTAL_DAGGER_RUNNER_HOST
-env_dagger_vars = $(foreach v,$(filter DAGGER_%,$(.VARIABLES)),$(if $(filter environment% command line,$(origin $(v))),$(v)))
-PASS_ENV_FLAGS = $(foreach v,$(sort $(filter-out DAGGER_VERSION,$(PASS_ENV) $(env_dagger_vars))),--env $(v))
+is_set = $(filter environment% command line,$(origin $(1)))
+env_dagger_vars = $(foreach v,$(filter DAGGER_%,$(.VARIABLES)),$(if $(call is_set,$(v)),$(v)))
+PASS_ENV_FLAGS = $(foreach v,$(sort $(filter-out DAGGER_VERSION,$(PASS_ENV) $(env_dagger_vars))),$(if $(call is_set,$(v)),--env $(v)))
 
 # Is there a terminal? Tested by the recipe's shell when it runs (not when make
 # reads this file), on stdin and stdout, and kept in the shell variable $tty:
@@ -83,18 +102,25 @@ need_socket = $(if $(DOCKER_SOCKET_GID),,$(error No Docker socket at $(DOCKER_SO
 
 # docker run as the calling user (files written on the host stay yours), with
 # the socket's group, the socket, and the repository at the same absolute path.
-DOCKER_RUN = $(need_socket)$(DOCKER) run --rm \
+# --mount's value is comma-separated (CSV): a field holding a comma or a double
+# quote is written in double quotes, each " doubled.
+csv_field = $(if $(findstring ",$(1))$(findstring $(comma),$(1)),"$(subst ","",$(1))",$(1))
+bind_mount = type=bind$(comma)$(call csv_field,source=$(1))$(comma)$(call csv_field,target=$(2))
+DOCKER_RUN = $(need_version)$(need_socket)$(DOCKER) run --rm \
 	--user $(USER_ID):$(GROUP_ID) --group-add $(DOCKER_SOCKET_GID) \
-	--mount 'type=bind,source=$(DOCKER_SOCKET),target=/var/run/docker.sock' \
-	--mount 'type=bind,source=$(ROOT),target=$(ROOT)' --workdir '$(ROOT)' \
+	--mount $(call sq,$(call bind_mount,$(DOCKER_SOCKET),/var/run/docker.sock)) \
+	--mount $(call sq,$(call bind_mount,$(ROOT),$(ROOT))) --workdir $(call sq,$(ROOT)) \
 	$(PASS_ENV_FLAGS)
 # The dagger CLI in the image (its entry point). $$tty is left unquoted on
 # purpose: empty, or the two words --interactive --tty.
-DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(IMAGE)
-# dagger call with the module's constructor arguments.
-DAGGER_CALL_ARGS = --source $(SOURCE) --config $(CONFIG) --source-path $(SOURCE)
-# The local runner's arguments: it sees the host, so it needs no --source-path.
-LOCAL_ARGS = --source $(SOURCE) --config $(CONFIG)
+DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(call sq,$(IMAGE))
+# dagger call with the module's constructor arguments: the repository is the
+# module's workspace (its root, by default), the source and the configuration
+# are paths in it, so the source that is checked and the paths in reports and
+# fixes come from the one value.
+DAGGER_CALL_ARGS = --source-path $(call sq,$(SOURCE)) --config-path $(call sq,$(CONFIG))
+# The local runner's arguments.
+LOCAL_ARGS = --source $(call sq,$(SOURCE)) --config $(call sq,$(CONFIG))
 
 FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
 CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
@@ -120,7 +146,7 @@ TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
 # -P: the current directory is not put on sys.path, so a project's types.py or json.py cannot
 # replace the standard library's inside the gate (the gate starts each tool with -P too).
 RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -P -m quality_gate
-UV_COMPILE = $(abspath $(TEST_VENV))/bin/uv pip compile --universal --generate-hashes --python-version 3.11
+UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal --generate-hashes --python-version 3.11
 
 .PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
 	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix local-fix-undo \
@@ -130,17 +156,18 @@ UV_COMPILE = $(abspath $(TEST_VENV))/bin/uv pip compile --universal --generate-h
 help: ## List these targets (make targets; `make functions` lists the Dagger functions)
 	@echo 'Usage: make TARGET [VARIABLE=value ...]    (run from the repository root)'
 	@echo
-	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:[^#]*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:[^#]*## / { printf "  %-14s %s\n", $$1, $$2 }' $(call sq,$(THIS_MAKEFILE))
 	@echo
-	@echo 'Variables: IMAGE=$(IMAGE) DAGGER_VERSION=$(DAGGER_VERSION)'
-	@echo '           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES)'
+	@echo $(call sq,Variables: IMAGE=$(IMAGE) DAGGER_VERSION=$(DAGGER_VERSION))
+	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES))
 
 # ------------------------------------------------- through the Docker image --
 build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile
-	$(DOCKER) build --build-arg DAGGER_VERSION=$(DAGGER_VERSION) --tag $(IMAGE) --file '$(ROOT)/.docker/Dockerfile' '$(ROOT)/.docker'
+	$(need_version)$(DOCKER) build --build-arg $(call sq,DAGGER_VERSION=$(DAGGER_VERSION)) --tag $(call sq,$(IMAGE)) \
+		--file $(call sq,$(ROOT)/.docker/Dockerfile) $(call sq,$(ROOT)/.docker)
 
 bash: ## Open a shell in the image, as you, with the repository and the Docker socket
-	$(TTY_DETECT) $(DOCKER_RUN) $${tty:---interactive} --entrypoint /bin/bash $(IMAGE)
+	$(TTY_DETECT) $(DOCKER_RUN) $${tty:---interactive} --entrypoint /bin/bash $(call sq,$(IMAGE))
 
 functions: ## List the Dagger functions of the module (dagger functions)
 	$(DAGGER) functions
@@ -161,16 +188,16 @@ run-all: ## All four tools at once, every result reported; FAIL_FAST=1 stops at 
 	$(DAGGER) call $(DAGGER_CALL_ARGS) run-all $(FAIL_FAST_FLAG)
 
 report: ## Write REPORTS/gl-code-quality-report.json and junit.xml (dagger call report export)
-	$(DAGGER) call $(DAGGER_CALL_ARGS) report export --path=$(REPORTS)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) report export $(call sq,--path=$(REPORTS))
 
 fix: ## Apply black and ruff's fixes to SOURCE: preview and ask, or YES=1 (dagger call fix)
 	$(DAGGER) call $(AUTO_APPLY_FLAG) $(DAGGER_CALL_ARGS) fix
 
-check: ## Every @check of the module in parallel, default paths (dagger check [CHECKS])
-	$(DAGGER) check $(CHECK_FAIL_FAST_FLAG) $(CHECKS)
+check: ## The four checks (lint, format, mypy, ruff) in parallel, default paths, fix not run (dagger check --no-generate)
+	$(DAGGER) check --no-generate $(CHECK_FAIL_FAST_FLAG) $(foreach c,$(CHECKS),$(call sq,$(c)))
 
 remove: ## Remove the image (IMAGE)
-	$(DOCKER) image rm $(IMAGE)
+	$(DOCKER) image rm $(call sq,$(IMAGE))
 
 # ------------------------------------------------ local runner, no Docker --
 $(VENV_STAMP): .config/requirements.txt
@@ -203,7 +230,7 @@ local-run-all: $(VENV_STAMP) ## All four tools at once with the local runner (FA
 	$(RUNNER) run-all $(LOCAL_ARGS) $(FAIL_FAST_FLAG)
 
 local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local runner
-	$(RUNNER) report $(LOCAL_ARGS) --output $(REPORTS)
+	$(RUNNER) report $(LOCAL_ARGS) --output $(call sq,$(REPORTS))
 
 local-fix: $(VENV_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, apply and verify (YES=1 applies)
 	$(RUNNER) fix $(LOCAL_ARGS) $(YES_FLAG)

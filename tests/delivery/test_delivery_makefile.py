@@ -11,10 +11,12 @@ dagger command, and make must fail when docker (that is, dagger) fails.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import pty
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -30,7 +32,7 @@ from _delivery import REPO, dagger_json_version, registered_functions, tool
 MAKEFILE = REPO / "makefile"
 DAGGER_VERSION = dagger_json_version()
 IMAGE = f"quality-gate-dagger:{DAGGER_VERSION}"
-CALL = ["call", "--source", "src", "--config", ".config", "--source-path", "src"]
+CALL = ["call", "--source-path", "src", "--config-path", ".config"]
 TTY_FLAGS = {"-t", "--tty", "-it", "-ti", "-i", "--interactive"}
 FAKE_DOCKER = """#!{python}
 import json, os, sys
@@ -150,17 +152,24 @@ def after_image(argv: list[str], image: str = IMAGE) -> list[str]:
     return argv[argv.index(image) + 1 :]
 
 
-def assert_docker_run_shape(argv: list[str], recorder: Recorder, *, image: str = IMAGE) -> None:
+def mount_fields(value: str) -> dict[str, str]:
+    """A --mount value read as docker reads it: one CSV record of key=value fields."""
+    (record,) = list(csv.reader([value]))
+    return dict(field.split("=", 1) for field in record)
+
+
+def assert_docker_run_shape(argv: list[str], recorder: Recorder, *, image: str = IMAGE, root: Path = REPO) -> None:
     """The parts every docker run of the image shares."""
     assert argv[0] == "run"
     before = argv[: argv.index(image)]
     assert "--rm" in before
     assert option_values(before, "--user") == [f"{os.getuid()}:{os.getgid()}"]
     assert option_values(before, "--group-add") == [str(recorder.socket_path.stat().st_gid)]
-    mounts = option_values(before, "--mount")
-    assert f"type=bind,source={recorder.socket_path},target=/var/run/docker.sock" in mounts
-    assert f"type=bind,source={REPO},target={REPO}" in mounts
-    assert option_values(before, "--workdir") == [str(REPO)]
+    mounts = [mount_fields(value) for value in option_values(before, "--mount")]
+    socket_mount = {"type": "bind", "source": str(recorder.socket_path), "target": "/var/run/docker.sock"}
+    assert socket_mount in mounts
+    assert {"type": "bind", "source": str(root), "target": str(root)} in mounts
+    assert option_values(before, "--workdir") == [str(root)]
     assert not any(arg.startswith("-v") or arg == "--volume" for arg in before), "bind mounts use --mount"
 
 
@@ -185,7 +194,7 @@ DAGGER_TARGETS = [
     ("run-all", [*CALL, "run-all"]),
     ("report", [*CALL, "report", "export", "--path=reports"]),
     ("fix", [*CALL, "fix"]),  # no terminal, no YES=1: dagger shows the changeset and applies nothing
-    ("check", ["check"]),
+    ("check", ["check", "--no-generate"]),
     ("functions", ["functions"]),
 ]
 
@@ -224,14 +233,24 @@ def test_variables_are_overridable(recorder: Recorder) -> None:
     assert result.returncode == 0, result.stderr
     argv = recorder.only_call()
     assert_docker_run_shape(argv, recorder, image="example/qg:1")
-    expected = ["call", "--source", "app", "--config", "ci/conf", "--source-path", "app", "run-all", "--fail-fast"]
+    expected = ["call", "--source-path", "app", "--config-path", "ci/conf", "run-all", "--fail-fast"]
     assert after_image(argv, "example/qg:1") == expected
 
 
 def test_fail_fast_for_dagger_check(recorder: Recorder) -> None:
     result = recorder.make("check", "FAIL_FAST=1", "CHECKS=lint mypy")
     assert result.returncode == 0, result.stderr
-    assert after_image(recorder.only_call()) == ["check", "--failfast", "lint", "mypy"]
+    assert after_image(recorder.only_call()) == ["check", "--no-generate", "--failfast", "lint", "mypy"]
+
+
+def test_check_runs_the_four_checks_not_fix_as_a_generator(recorder: Recorder) -> None:
+    """Since Dagger 0.21 every @generate function is also a check: --no-generate keeps `fix` out of it."""
+    result = recorder.make("-n", "check")
+    assert result.returncode == 0, result.stderr
+    assert "check --no-generate" in result.stdout
+    assert recorder.calls() == []
+    help_text = recorder.make("help").stdout
+    assert re.search(r"^  check +The four checks \(lint, format, mypy, ruff\).*--no-generate", help_text, re.MULTILINE)
 
 
 def test_terminal_gets_interactive_tty(recorder: Recorder) -> None:
@@ -254,7 +273,7 @@ def test_fix_in_a_terminal_previews_and_asks(recorder: Recorder) -> None:
 def test_fix_yes_applies_without_asking_even_in_a_terminal(recorder: Recorder) -> None:
     returncode, output = recorder.make_in_terminal("fix", "YES=1")
     assert returncode == 0, output
-    expected = ["call", "--auto-apply", "--source", "src", "--config", ".config", "--source-path", "src", "fix"]
+    expected = ["call", "--auto-apply", "--source-path", "src", "--config-path", ".config", "fix"]
     assert after_image(recorder.only_call()) == expected
 
 
@@ -278,13 +297,35 @@ def test_dagger_variables_pass_by_name_only(recorder: Recorder) -> None:
     call = recorder.calls()[0]
     argv: list[str] = call["argv"]
     passed = option_values(argv[: argv.index(IMAGE)], "--env")
-    assert {"DAGGER_CLOUD_TOKEN", "DAGGER_PROGRESS", "DAGGER_SOMETHING_NEW", "DAGGER_NO_NAG"} <= set(passed)
+    assert set(passed) == {"DAGGER_CLOUD_TOKEN", "DAGGER_PROGRESS", "DAGGER_SOMETHING_NEW"}
     assert all("=" not in name for name in passed), passed
     assert "DAGGER_VERSION" not in passed
     assert secret not in " ".join(argv)
     assert secret not in result.stdout + result.stderr
     assert call["env"]["DAGGER_CLOUD_TOKEN"] == secret
     assert call["env"]["DAGGER_PROGRESS"] == "plain"
+
+
+def test_only_dagger_variables_that_are_set_are_passed(recorder: Recorder) -> None:
+    """`--env NAME` for an unset NAME would unset it in the container, dropping the image's DAGGER_NO_UPDATE_CHECK."""
+    result = recorder.make("lint")
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert option_values(argv[: argv.index(IMAGE)], "--env") == []
+
+    set_now = {
+        "DAGGER_NO_UPDATE_CHECK": "0",
+        "DAGGER_LEAVE_OLD_ENGINE": "",
+        "_EXPERIMENTAL_DAGGER_RUNNER_HOST": "tcp://x",
+    }
+    result = recorder.make("lint", env=set_now)
+    assert result.returncode == 0, result.stderr
+    call = recorder.calls()[-1]
+    argv = call["argv"]
+    passed = option_values(argv[: argv.index(IMAGE)], "--env")
+    assert sorted(passed) == sorted(set_now), "set ones, even empty, and no other"
+    assert not [arg for arg in argv if "tcp://x" in arg], "by name, never with the value"
+    assert {name: call["env"][name] for name in set_now} == set_now
 
 
 def test_build(recorder: Recorder) -> None:
@@ -394,7 +435,11 @@ def test_mbake_validate() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the makefile and the files its rules depend on, with a recording .venv/bin/python."""
-    root = tmp_path / "project"
+    return make_project(tmp_path / "project")
+
+
+def make_project(root: Path) -> Path:
+    """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons."""
     copied = ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt")
     for name in copied:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -506,8 +551,128 @@ def test_test_target_installs_the_tests_own_venv_with_hashes(recorder: Recorder,
 def test_pins_compiles_both_lists(recorder: Recorder, project: Path) -> None:
     result = recorder.make("-n", "pins", directory=project)
     assert result.returncode == 0, result.stderr
-    uv = f"{project}/.venv-tests/bin/uv pip compile --universal --generate-hashes --python-version 3.11"
+    uv = f"'{project}/.venv-tests/bin/uv' pip compile --universal --generate-hashes --python-version 3.11"
     assert result.stdout.splitlines() == [
         f"cd .config && {uv} requirements.in -o requirements.txt",
         f"cd tests && {uv} requirements.in -o requirements.txt",
     ]
+
+
+# ------------------------------------------------------- hostile checkout path --
+
+# A space, both quotes, a comma (docker's --mount is CSV), and two command substitutions.
+HOSTILE = 'my projects/it\'s "q", $(touch PWNED) `touch PWNED2`'
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Iterator[Path]:
+    """A checkout under a folder whose name the shell (and docker's CSV) would misread; nothing may run from it."""
+    root = make_project(tmp_path / HOSTILE / "repo")
+    yield root
+    assert not list(tmp_path.rglob("PWNED*")), "a path was executed as a command"
+    assert not list(Path.cwd().glob("PWNED*")) and not list(REPO.glob("PWNED*"))
+
+
+@pytest.mark.parametrize("target", ["lint", "run-all", "report", "fix", "check", "functions", "bash"])
+def test_docker_targets_under_a_hostile_path(recorder: Recorder, hostile: Path, target: str) -> None:
+    result = recorder.make(target, directory=hostile)
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert_docker_run_shape(argv, recorder, root=hostile)
+
+
+def test_makefile_called_from_elsewhere_still_mounts_its_own_folder(
+    recorder: Recorder, hostile: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(hostile / "makefile"),
+            "lint",
+            f"DOCKER_SOCKET={recorder.socket_path}",
+        ],
+        cwd=elsewhere,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=recorder.env(),
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert_docker_run_shape(recorder.only_call(), recorder, root=hostile)
+
+
+def test_build_under_a_hostile_path(recorder: Recorder, hostile: Path) -> None:
+    result = recorder.make("build", directory=hostile)
+    assert result.returncode == 0, result.stderr
+    argv = recorder.only_call()
+    assert argv[-3:] == ["--file", str(hostile / ".docker" / "Dockerfile"), str(hostile / ".docker")]
+    assert f"DAGGER_VERSION={DAGGER_VERSION}" in argv
+
+
+def test_hostile_values_of_variables_stay_single_arguments(recorder: Recorder) -> None:
+    weird = "it's $(touch PWNED), a dir"
+    given = weird.replace("$", "$$")  # make's own syntax for a literal $ in a variable's value
+    result = recorder.make("report", f"SOURCE={given}", f"CONFIG={given}/c", f"REPORTS={given}/r")
+    assert result.returncode == 0, result.stderr
+    assert after_image(recorder.only_call()) == [
+        "call",
+        "--source-path",
+        weird,
+        "--config-path",
+        f"{weird}/c",
+        "report",
+        "export",
+        f"--path={weird}/r",
+    ]
+    assert not list(REPO.glob("PWNED*"))
+
+
+@pytest.mark.parametrize(("target", "variables", "runner_args"), LOCAL_TARGETS[:1] + LOCAL_TARGETS[-2:])
+def test_local_targets_under_a_hostile_path(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    recorder: Recorder, hostile: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
+) -> None:
+    log = tmp_path / "python.log"
+    result = recorder.make(target, *variables, env={"FAKE_PYTHON_LOG": str(log)}, directory=hostile)
+    assert result.returncode == 0, result.stderr
+    calls = python_calls(log)
+    assert [call["argv"] for call in calls] == [["-P", "-m", "quality_gate", *runner_args]]
+    assert calls[0]["cwd"] == str(hostile)
+
+
+def test_pins_under_a_hostile_path(recorder: Recorder, hostile: Path) -> None:
+    result = recorder.make("-n", "pins", directory=hostile)
+    assert result.returncode == 0, result.stderr
+    first = shlex.split(result.stdout.splitlines()[0])
+    assert first[3] == f"{hostile}/.venv-tests/bin/uv"
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"name": "q", "engineVersion": "v0.21.11", "source": ".pipeline"}',
+        '{\n  "engineVersion" : "0.21.11",\n  "name": "q"\n}\n',
+        '{"engineVersion":"v0.21.11"}',
+    ],
+    ids=["one-line", "spaced-no-v", "compact"],
+)
+def test_dagger_json_is_read_by_make_itself(recorder: Recorder, tmp_path: Path, manifest: str) -> None:
+    root = make_project(tmp_path / "repo")
+    (root / "dagger.json").write_text(manifest, encoding="utf-8")
+    result = recorder.make("help", directory=root)
+    assert result.returncode == 0, result.stderr
+    assert f"DAGGER_VERSION={DAGGER_VERSION}" in result.stdout
+
+
+def test_dagger_json_without_engine_version_is_a_clear_error(recorder: Recorder, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "repo")
+    (root / "dagger.json").write_text('{"name": "q"}', encoding="utf-8")
+    result = recorder.make("build", directory=root)
+    assert result.returncode != 0
+    assert "No engineVersion read from" in result.stderr and "DAGGER_VERSION=" in result.stderr
+    assert recorder.calls() == []
