@@ -5,8 +5,15 @@
 #   install-dagger.sh VERSION DEST_DIR [amd64|arm64]
 #
 # VERSION: 0.21.11 or v0.21.11. DEST_DIR: where the `dagger` binary goes.
-# The architecture defaults to the machine's (uname -m). DAGGER_BASE_URL
-# overrides where releases are downloaded from (a mirror; the tests use file://).
+# The architecture defaults to the machine's (uname -m).
+#
+# Where the archive and checksums.txt are downloaded from (a mirror; the tests
+# use file:// URLs), first set wins:
+#   DAGGER_RELEASE_URL  the folder of THIS version, used as given, for layouts
+#                       that name versions their own way, e.g. Dagger's own
+#                       download host: https://dl.dagger.io/dagger/releases/0.21.11
+#   DAGGER_BASE_URL     a folder of releases laid out like GitHub's: /v<version>
+#                       is appended (default https://github.com/dagger/dagger/releases/download)
 # Used by .docker/Dockerfile (build stage) and by the GitLab CI jobs, so both
 # install the CLI the same, verified way. POSIX sh: runs on Debian and on the
 # Alpine-based docker:*-cli image (curl or busybox wget).
@@ -37,7 +44,11 @@ case "${arch}" in
         ;;
 esac
 
-base="${DAGGER_BASE_URL:-https://github.com/dagger/dagger/releases/download}/v${version}"
+if [ -n "${DAGGER_RELEASE_URL:-}" ]; then
+    base="${DAGGER_RELEASE_URL%/}"
+else
+    base="${DAGGER_BASE_URL:-https://github.com/dagger/dagger/releases/download}/v${version}"
+fi
 archive="dagger_v${version}_linux_${arch}.tar.gz"
 
 tmp=$(mktemp -d)

@@ -241,7 +241,7 @@ def dagger_calls(script: list[str]) -> list[list[str]]:
 
 def called_function(words: list[str]) -> str:
     """The function a `dagger call` line calls: the first word after the call's options."""
-    takes_value = {"--source", "--config", "--source-path", "-m", "--mod", "--progress"}
+    takes_value = {"--source-path", "--config-path", "-m", "--mod", "--progress"}
     index = 2
     while index < len(words) and words[index].startswith("-"):
         option = words[index]
@@ -259,8 +259,8 @@ def test_each_job_calls_a_function_the_module_registers(path: Path) -> None:
         for words in calls:
             function = called_function(words)
             assert function in registered, f"{name} calls {function!r}; the module has {sorted(registered)}"
-            arguments = ["--source", "$QG_SOURCE", "--config", "$QG_CONFIG", "--source-path", "$QG_SOURCE"]
-            assert words[2:8] == arguments, words
+            arguments = ["--source-path", "$QG_SOURCE", "--config-path", "$QG_CONFIG"]
+            assert words[2:6] == arguments, words
 
 
 @pytest.mark.parametrize("path", CI_FILES, ids=IDS)
@@ -286,6 +286,14 @@ def test_socket_binding_has_no_dind() -> None:
         assert job["variables"]["DOCKER_HOST"] == "unix:///var/run/docker.sock", name
         assert "DOCKER_TLS_CERTDIR" not in job["variables"], name
     assert "DOCKER_VERSION" not in text, "the tutorial's undefined variable"
+
+
+def test_socket_binding_leaves_other_versions_engines_alone() -> None:
+    """On a shared Docker, a CLI of another version must not remove this project's engine, nor ours theirs."""
+    for name, job in visible_jobs(assemble(SOCKET_FILE)).items():
+        assert job["variables"]["DAGGER_LEAVE_OLD_ENGINE"] == "1", name
+    for name, job in visible_jobs(assemble(DIND_FILE)).items():
+        assert job["variables"]["DAGGER_LEAVE_OLD_ENGINE"] == "0", f"{name}: a fresh daemon per job, the default"
 
 
 def test_dind_variant_swaps_only_the_docker_connection() -> None:
@@ -324,7 +332,8 @@ def test_versions_are_pinned(path: Path) -> None:
             service_image = service if isinstance(service, str) else service["name"]
             assert service_image == f"docker:{docker_version}-dind", name
         install = job["before_script"][0]
-        assert install == 'sh .docker/install-dagger.sh "$DAGGER_VERSION" /usr/local/bin', name
+        assert install == 'sh .docker/install-dagger.sh "$DAGGER_VERSION" "$DAGGER_INSTALL_DIR"', name
+    assert config["variables"]["DAGGER_INSTALL_DIR"] == "/usr/local/bin"
     assert (REPO / ".docker" / "install-dagger.sh").is_file()
 
 

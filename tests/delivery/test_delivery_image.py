@@ -168,9 +168,9 @@ def test_shellcheck(script: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def fake_release(root: Path, version: str, arch: str, *, tamper: bool = False) -> Path:
-    """A release folder like GitHub's: the archive (dagger + LICENSE) and checksums.txt."""
-    release = root / f"v{version}"
+def fake_release(root: Path, version: str, arch: str, *, tamper: bool = False, folder: str | None = None) -> Path:
+    """A release folder like GitHub's (root/v<version>, or root/<folder>): the archive and checksums.txt."""
+    release = root / (folder if folder is not None else f"v{version}")
     release.mkdir(parents=True, exist_ok=True)
     archive = f"dagger_v{version}_linux_{arch}.tar.gz"
     buffer = io.BytesIO()
@@ -201,7 +201,7 @@ except OSError as error:
 """
 
 
-def run_installer(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_installer(base: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The installer with the release at a file:// URL (real curl reads those; a shim stands in without it)."""
     path = "/usr/local/bin:/usr/bin:/bin"
     if shutil.which("curl", path=path) is None:
@@ -215,7 +215,7 @@ def run_installer(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": path, "DAGGER_BASE_URL": base.as_uri()},
+        env={"PATH": path, "DAGGER_BASE_URL": base.as_uri(), **(env or {})},
         timeout=60,
     )
 
@@ -236,6 +236,21 @@ def test_installer_installs_the_verified_cli(tmp_path: Path, arch: str) -> None:
         arch,
     ]
     assert not (dest / "LICENSE").exists()
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+def test_installer_takes_a_release_folder_that_names_its_version(tmp_path: Path, slash: str) -> None:
+    """Dagger's own download host has releases/<version>/ (no v): DAGGER_RELEASE_URL is used as given."""
+    version = dagger_json_version()
+    release = fake_release(tmp_path / "dl", version, "amd64", folder=f"dagger/releases/{version}")
+    nowhere = tmp_path / "not-here"
+    env = {"DAGGER_RELEASE_URL": release.as_uri() + slash}
+    result = run_installer(nowhere, version, str(tmp_path / "bin"), "amd64", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"dagger_v{version}_linux_amd64.tar.gz: OK" in result.stdout
+    assert (tmp_path / "bin" / "dagger").is_file()
+    without = run_installer(nowhere, version, str(tmp_path / "bin2"), "amd64")
+    assert without.returncode != 0, "DAGGER_BASE_URL alone appends /v<version>: that layout is not there"
 
 
 def test_installer_refuses_a_tampered_archive(tmp_path: Path) -> None:
