@@ -148,9 +148,21 @@ TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
 RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -P -m quality_gate
 UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal --generate-hashes --python-version 3.11
 
+# What the tests need besides Python packages, prepared once by `make test`
+# (test-tools) into folders git ignores; no test downloads anything:
+#   - the dagger-io sdist (hash-checked), from which tests/dagger lay out
+#     .pipeline/sdk as the engine vendors it, to check the committed uv.lock;
+#   - gitlab-ci-local, pinned by .ci/gitlab-ci-local/package-lock.json (npm ci),
+#     which runs .gitlab-ci.yml's jobs here. Without npm the tests that need it
+#     are skipped, saying why; .ci/run installs Node.js when it is missing.
+TOOLS_DIR := .tools
+SDK_SDIST_STAMP := $(TOOLS_DIR)/dagger-io-sdist/.downloaded
+GCL_DIR := .ci/gitlab-ci-local
+GITLAB_CI_LOCAL := $(GCL_DIR)/node_modules/.bin/gitlab-ci-local
+
 .PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
 	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix local-fix-undo \
-	test pins bench
+	test test-tools pins bench
 
 # ------------------------------------------------------------------- help --
 help: ## List these targets (make targets; `make functions` lists the Dagger functions)
@@ -240,6 +252,23 @@ local-fix-undo: $(VENV_STAMP) ## Put back every file the last local-fix changed
 
 test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
 	$(strip $(TEST_VENV)/bin/python -m pytest tests $(PYTEST_ARGS))
+
+test: | test-tools
+
+test-tools: $(SDK_SDIST_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, gitlab-ci-local)
+
+$(SDK_SDIST_STAMP): tests/dagger/sdk-sdist.txt | $(VENV_STAMP)
+	rm -rf $(dir $@)
+	$(VENV)/bin/python -m pip download --quiet --no-deps --no-binary dagger-io --require-hashes \
+		-r tests/dagger/sdk-sdist.txt --dest $(dir $@)
+	touch $@
+
+$(GITLAB_CI_LOCAL): $(GCL_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo 'npm ci --prefix $(GCL_DIR)'; npm ci --prefix $(GCL_DIR) --no-audit --no-fund && touch $@; \
+	else \
+		echo 'npm not found: the tests that run the GitLab pipeline will be skipped (install Node.js 20)' >&2; \
+	fi
 
 pins: $(TEST_STAMP) ## Regenerate both hash-pinned requirements.txt from their .in (uv pip compile)
 	cd .config && $(UV_COMPILE) requirements.in -o requirements.txt

@@ -440,11 +440,11 @@ def project(tmp_path: Path) -> Path:
 
 def make_project(root: Path) -> Path:
     """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons."""
-    copied = ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt")
+    copied = ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt", *TEST_TOOL_INPUTS)
     for name in copied:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, root / name)
-    # The venvs are up to date: stamps newer than the requirements files.
+    # The venvs and the test tools are up to date: stamps newer than what they are made from.
     stamp_time = max((root / name).stat().st_mtime for name in copied) + 10
     for venv, stamp in ((".venv", ".quality-gate-tools"), (".venv-tests", ".quality-gate-tests")):
         bin_dir = root / venv / "bin"
@@ -461,7 +461,16 @@ def make_project(root: Path) -> Path:
         )
         (root / venv / stamp).touch()
         os.utime(root / venv / stamp, (stamp_time, stamp_time))
+    for output in TEST_TOOL_OUTPUTS:
+        (root / output).parent.mkdir(parents=True, exist_ok=True)
+        (root / output).touch()
+        os.utime(root / output, (stamp_time, stamp_time))
     return root
+
+
+# What `make test-tools` reads, and what it leaves behind.
+TEST_TOOL_INPUTS = ("tests/dagger/sdk-sdist.txt", ".ci/gitlab-ci-local/package-lock.json")
+TEST_TOOL_OUTPUTS = (".tools/dagger-io-sdist/.downloaded", ".ci/gitlab-ci-local/node_modules/.bin/gitlab-ci-local")
 
 
 def python_calls(log: Path) -> list[dict[str, Any]]:
@@ -546,6 +555,25 @@ def test_test_target_installs_the_tests_own_venv_with_hashes(recorder: Recorder,
         ".venv-tests/bin/python -m pytest tests",
     ]
     assert not any(".venv/" in line for line in result.stdout.splitlines())
+
+
+def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
+    recorder: Recorder, project: Path
+) -> None:
+    for output in TEST_TOOL_OUTPUTS:
+        (project / output).unlink()
+    result = recorder.make("-n", "test", directory=project)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    download = next(line for line in lines if "pip download" in line.replace("\\", " "))
+    assert ".venv/bin/python -m pip download" in download
+    joined = " ".join(line.rstrip("\\") for line in lines)
+    for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/dagger/sdk-sdist.txt"):
+        assert part in joined, part
+    assert "npm ci --prefix .ci/gitlab-ci-local" in result.stdout
+    assert lines[-1] == ".venv/bin/python -m pytest tests", "the tools first, then the tests"
+    pinned = (REPO / "tests/dagger/sdk-sdist.txt").read_text(encoding="utf-8")
+    assert re.search(r"^dagger-io==0\.21\.11 --hash=sha256:[0-9a-f]{64}$", pinned, re.MULTILINE)
 
 
 def test_pins_compiles_both_lists(recorder: Recorder, project: Path) -> None:
