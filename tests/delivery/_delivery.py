@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import io
 import json
 import shutil
 import sys
+import tarfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,3 +62,38 @@ def tool(name: str) -> str:
     found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     assert found, f"{name} is installed with tests/requirements.txt"
     return found
+
+
+def _archive(files: dict[str, str]) -> bytes:
+    """A .tar.gz of executable files."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, body in files.items():
+            data = body.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o755
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def fake_release(  # pylint: disable=too-many-arguments  # a release is described by all of these
+    root: Path, version: str, arch: str, *, tamper: bool = False, folder: str | None = None, dagger: str | None = None
+) -> Path:
+    """A release folder like GitHub's (root/v<version>, or root/<folder>): the archive and checksums.txt.
+
+    The archive's `dagger` is `dagger` (a script) when given, else one that prints its version and arch.
+    """
+    release = root / (folder if folder is not None else f"v{version}")
+    release.mkdir(parents=True, exist_ok=True)
+    archive = f"dagger_v{version}_linux_{arch}.tar.gz"
+    script = dagger if dagger is not None else f"#!/bin/sh\necho dagger {version} {arch}\n"
+    content = _archive({"dagger": script, "LICENSE": "Apache-2.0\n"})
+    (release / archive).write_bytes(content)
+    digest = hashlib.sha256(content + (b"x" if tamper else b"")).hexdigest()
+    other = "0" * 64
+    (release / "checksums.txt").write_text(
+        f"{other}  dagger_v{version}_darwin_{arch}.tar.gz\n{digest}  {archive}\n{other}  {archive}.sbom.json\n",
+        encoding="utf-8",
+    )
+    return release

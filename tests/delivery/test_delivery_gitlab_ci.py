@@ -1,107 +1,67 @@
-"""The GitLab CI files: GitLab's schema, then what the schema cannot see.
+"""The GitLab CI files: GitLab's schema, then the pipeline as gitlab-ci-local evaluates and runs it.
 
-check-jsonschema validates structure only: a `stage`, `extends` or `needs` naming nothing,
-an undefined variable, a job calling a function the module does not have, or a DinD
-service beside socket binding all pass it. Those are checked here, on the configuration
-as GitLab would assemble it (local includes merged, `extends` resolved), and the rules are
-evaluated to see which jobs each mode runs.
+check-jsonschema validates structure only. Everything else is read from gitlab-ci-local, which
+merges includes and `extends`, evaluates variables and rules, and runs every job's real script
+with the shell executor: the real installer, against a fake release (checksums and all) served
+from file://, installs a stand-in `dagger` that records its command line. No Docker is needed,
+except for the DinD file's `services:`, which are left out of the run (see below).
 """
 
-# Test names say what each test proves.
-# pylint: disable=missing-function-docstring
+# Test names say what each test proves; pytest fixtures arrive as parameters named like the fixture.
+# pylint: disable=missing-function-docstring,redefined-outer-name
 
 from __future__ import annotations
 
 import re
 import shlex
 import subprocess
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from _delivery import REPO, dagger_json_version, registered_functions, tool
+from _pipeline import Pipeline, machine_arch, require_tools
 from ruamel.yaml import YAML
 
-SOCKET_FILE = REPO / ".gitlab-ci.yml"
-DIND_FILE = REPO / ".docker" / "gitlab-ci-dind.yml"
+SOCKET_FILE = ".gitlab-ci.yml"
+DIND_FILE = ".docker/gitlab-ci-dind.yml"
 CI_FILES = [SOCKET_FILE, DIND_FILE]
-IDS = [str(path.relative_to(REPO)) for path in CI_FILES]
-
 # Top-level keywords that are not jobs.
 RESERVED = {"default", "include", "stages", "variables", "workflow", "image", "services", "cache", "spec"}
-RESERVED |= {"before_script", "after_script"}
-DEFAULT_STAGES = [".pre", "build", "test", "deploy", ".post"]
 # GitLab's predefined variables that these files may use (a misspelt CI_* name is an error).
-PREDEFINED = {
-    "CI_COMMIT_BRANCH",
-    "CI_COMMIT_TAG",
-    "CI_DEFAULT_BRANCH",
-    "CI_JOB_NAME",
-    "CI_MERGE_REQUEST_IID",
-    "CI_OPEN_MERGE_REQUESTS",
-    "CI_PIPELINE_SOURCE",
-    "CI_PROJECT_DIR",
-}
+PREDEFINED = {"CI_COMMIT_BRANCH", "CI_DEFAULT_BRANCH", "CI_OPEN_MERGE_REQUESTS", "CI_PIPELINE_SOURCE"}
 CHECK_JOBS = {"lint", "format", "mypy", "ruff"}
 VARIABLE_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+CALL = ["dagger", "call", "--source-path", "src", "--config-path", ".config"]
+
+# Pipeline sources, as GitLab sets their variables (a merge request pipeline has no CI_COMMIT_BRANCH).
+MERGE_REQUEST: dict[str, str | None] = {
+    "CI_PIPELINE_SOURCE": "merge_request_event",
+    "CI_COMMIT_BRANCH": None,
+    "CI_DEFAULT_BRANCH": "main",
+}
+DEFAULT_BRANCH: dict[str, str | None] = {
+    "CI_PIPELINE_SOURCE": "push",
+    "CI_COMMIT_BRANCH": "main",
+    "CI_DEFAULT_BRANCH": "main",
+}
+OTHER_BRANCH: dict[str, str | None] = {**DEFAULT_BRANCH, "CI_COMMIT_BRANCH": "feature"}
+OTHER_BRANCH_WITH_MR = {**OTHER_BRANCH, "CI_OPEN_MERGE_REQUESTS": "group/project!1"}
 
 
-# ------------------------------------------------------------ assembling --
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    require_tools()
+    yield Pipeline(tmp_path_factory.mktemp("pipeline"))
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
-    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict), path
-    return data
+@pytest.fixture(scope="module")
+def merged(pipeline: Pipeline) -> dict[str, dict[str, Any]]:
+    return {ci_file: pipeline.preview(ci_file) for ci_file in CI_FILES}
 
 
-def deep_merge(base: Any, override: Any) -> Any:
-    """GitLab's merge for include and extends: hashes merge key by key, anything else is replaced."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = deep_merge(base[key], value) if key in base else value
-        return merged
-    return override
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def assemble(path: Path) -> dict[str, Any]:
-    """The file with its local includes merged under it (the including file wins)."""
-    config = load_yaml(path)
-    merged: dict[str, Any] = {}
-    for entry in as_list(config.pop("include", None)):
-        local = entry if isinstance(entry, str) else entry["local"]
-        included = REPO / str(local).lstrip("/")
-        assert included.is_file(), f"{path.name} includes {local}, which does not exist"
-        merged = deep_merge(merged, assemble(included))
-    result: dict[str, Any] = deep_merge(merged, config)
-    return result
-
-
-def job_names(config: dict[str, Any]) -> list[str]:
-    return [name for name in config if name not in RESERVED]
-
-
-def resolve(config: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A job with its `extends` chain merged in, in order, the job itself last."""
-    assert name not in seen, f"extends cycle: {' -> '.join((*seen, name))}"
-    job = config[name]
-    resolved: dict[str, Any] = {}
-    for parent in as_list(job.get("extends")):
-        assert parent in config, f"{name} extends {parent!r}, which is not defined"
-        resolved = deep_merge(resolved, resolve(config, parent, (*seen, name)))
-    resolved = deep_merge(resolved, {k: v for k, v in job.items() if k != "extends"})
-    return resolved
-
-
-def visible_jobs(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: resolve(config, name) for name in job_names(config) if not name.startswith(".")}
+def jobs_of(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: job for name, job in config.items() if name not in RESERVED and not name.startswith(".")}
 
 
 def strings(value: Any) -> list[str]:
@@ -115,125 +75,6 @@ def strings(value: Any) -> list[str]:
     return []
 
 
-# ------------------------------------------------------- evaluating rules --
-
-TOKEN = re.compile(r'\s*(\$[A-Za-z_][A-Za-z0-9_]*|"[^"]*"|\'[^\']*\'|==|!=|&&|\|\||\(|\))')
-
-
-def tokenize(expression: str) -> list[str]:
-    """The tokens of a `rules:if` expression."""
-    tokens: list[str] = []
-    position = 0
-    while position < len(expression.rstrip()):
-        match = TOKEN.match(expression, position)
-        assert match, f"cannot read {expression!r} at {position}"
-        tokens.append(match.group(1))
-        position = match.end()
-    return tokens
-
-
-def evaluate(expression: str, variables: dict[str, str]) -> bool:
-    """GitLab `rules:if` for what these files use: $VAR, "strings", ==, !=, &&, ||, parentheses."""
-    tokens = tokenize(expression)
-
-    def value(token: str) -> str | None:
-        if token.startswith("$"):
-            return variables.get(token[1:])
-        return token[1:-1]
-
-    def primary(index: int) -> tuple[bool, int]:
-        if tokens[index] == "(":
-            result, index = disjunction(index + 1)
-            assert tokens[index] == ")"
-            return result, index + 1
-        left = value(tokens[index])
-        if index + 1 < len(tokens) and tokens[index + 1] in {"==", "!="}:
-            right = value(tokens[index + 2])
-            equal = left == right
-            return (equal if tokens[index + 1] == "==" else not equal), index + 3
-        return bool(left), index + 1
-
-    def conjunction(index: int) -> tuple[bool, int]:
-        result, index = primary(index)
-        while index < len(tokens) and tokens[index] == "&&":
-            right, index = primary(index + 1)
-            result = result and right
-        return result, index
-
-    def disjunction(index: int) -> tuple[bool, int]:
-        result, index = conjunction(index)
-        while index < len(tokens) and tokens[index] == "||":
-            right, index = conjunction(index + 1)
-            result = result or right
-        return result, index
-
-    result, end = disjunction(0)
-    assert end == len(tokens), f"trailing tokens in {expression!r}"
-    return result
-
-
-def rules_allow(rules: list[dict[str, Any]] | None, variables: dict[str, str]) -> bool:
-    """First matching rule decides; no rules means run; rules but no match means skip."""
-    if rules is None:
-        return True
-    for rule in rules:
-        if "if" not in rule or evaluate(str(rule["if"]), variables):
-            return str(rule.get("when", "on_success")) != "never"
-    return False
-
-
-def pipeline_variables(config: dict[str, Any], **overrides: str) -> dict[str, str]:
-    variables: dict[str, str] = {}
-    for name, spec in (config.get("variables") or {}).items():
-        variables[name] = str(spec["value"] if isinstance(spec, dict) else spec)
-    variables.update(overrides)
-    return variables
-
-
-MERGE_REQUEST = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main"}
-
-
-def jobs_that_run(config: dict[str, Any], **overrides: str) -> set[str]:
-    variables = pipeline_variables(config, **overrides)
-    if not rules_allow(config.get("workflow", {}).get("rules"), variables):
-        return set()
-    return {name for name, job in visible_jobs(config).items() if rules_allow(job.get("rules"), variables)}
-
-
-# ------------------------------------------------------------------ tests --
-
-
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_gitlab_schema(path: Path) -> None:
-    result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_extends_stage_and_needs_name_what_exists(path: Path) -> None:
-    config = assemble(path)
-    stages = config.get("stages", DEFAULT_STAGES)
-    stages = [*stages, ".pre", ".post"]
-    jobs = visible_jobs(config)  # resolving checks every `extends`
-    assert jobs
-    for name in job_names(config):
-        if not name.startswith("."):
-            continue
-        resolve(config, name)
-    for name, job in jobs.items():
-        assert job.get("stage", "test") in stages, f"{name}: stage {job.get('stage')!r} is not in {stages}"
-        for need in as_list(job.get("needs")):
-            needed = need if isinstance(need, str) else need["job"]
-            assert needed in jobs, f"{name} needs {needed!r}, which is not a job"
-        for dependency in as_list(job.get("dependencies")):
-            assert dependency in jobs, f"{name} depends on {dependency!r}, which is not a job"
-
-
 def dagger_calls(script: list[str]) -> list[list[str]]:
     """The `dagger call ...` command lines of a script, split as the shell would."""
     return [words for line in script if (words := shlex.split(line))[:2] == ["dagger", "call"]]
@@ -244,68 +85,84 @@ def called_function(words: list[str]) -> str:
     takes_value = {"--source-path", "--config-path", "-m", "--mod", "--progress"}
     index = 2
     while index < len(words) and words[index].startswith("-"):
-        option = words[index]
-        index += 2 if option in takes_value and "=" not in option else 1
+        index += 2 if words[index] in takes_value else 1
     assert index < len(words), f"no function in {words}"
     return words[index]
 
 
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_each_job_calls_a_function_the_module_registers(path: Path) -> None:
+# -------------------------------------------------------- the files themselves --
+
+
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_gitlab_schema(ci_file: str) -> None:
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci", ci_file],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_stages_and_needs_name_what_exists(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
+    config = merged[ci_file]
+    jobs = jobs_of(config)
+    assert set(jobs) == CHECK_JOBS | {"run-all", "report"}
+    for name, job in jobs.items():
+        assert job["stage"] in config["stages"], f"{name}: stage {job['stage']!r} is not in {config['stages']}"
+        for need in job.get("needs") or []:
+            assert (need if isinstance(need, str) else need["job"]) in jobs, name
+
+
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_each_job_calls_a_function_the_module_registers(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
     registered = registered_functions()
-    for name, job in visible_jobs(assemble(path)).items():
-        calls = dagger_calls(as_list(job.get("script")))
+    for name, job in jobs_of(merged[ci_file]).items():
+        calls = dagger_calls(job["script"])
         assert calls, f"{name} calls no dagger function"
         for words in calls:
-            function = called_function(words)
-            assert function in registered, f"{name} calls {function!r}; the module has {sorted(registered)}"
-            arguments = ["--source-path", "$QG_SOURCE", "--config-path", "$QG_CONFIG"]
-            assert words[2:6] == arguments, words
+            assert called_function(words) in registered, f"{name}: {words}; the module has {sorted(registered)}"
+            assert words[2:6] == ["--source-path", "$QG_SOURCE", "--config-path", "$QG_CONFIG"], words
 
 
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_no_undefined_variable(path: Path) -> None:
-    config = assemble(path)
-    global_names = set((config.get("variables") or {}).keys())
-    used_in_workflow = {m for s in strings(config.get("workflow")) for m in VARIABLE_REF.findall(s)}
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_no_undefined_variable(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
+    config = merged[ci_file]
+    global_names = set(config["variables"])
+    used_in_workflow = {m for s in strings(config["workflow"]) for m in VARIABLE_REF.findall(s)}
     assert used_in_workflow <= global_names | PREDEFINED, used_in_workflow - global_names - PREDEFINED
-    for name, job in visible_jobs(config).items():
-        defined = global_names | set((job.get("variables") or {}).keys()) | PREDEFINED
+    for name, job in jobs_of(config).items():
+        defined = global_names | set(job.get("variables") or {}) | PREDEFINED
         used = {m for s in strings(job) for m in VARIABLE_REF.findall(s)}
         assert used <= defined, f"{name} uses undefined {sorted(used - defined)}"
 
 
-def test_socket_binding_has_no_dind() -> None:
+def test_socket_binding_has_no_dind(merged: dict[str, dict[str, Any]]) -> None:
     """Socket binding alone: no docker:dind service anywhere, DOCKER_HOST is the mounted socket."""
-    text = SOCKET_FILE.read_text(encoding="utf-8")
-    config = assemble(SOCKET_FILE)
+    config = merged[SOCKET_FILE]
     assert "services" not in config
-    assert "dind" not in " ".join(s for s in strings(config) if not s.startswith("#"))
-    for name, job in visible_jobs(config).items():
+    for name, job in jobs_of(config).items():
         assert "services" not in job, name
         assert job["variables"]["DOCKER_HOST"] == "unix:///var/run/docker.sock", name
         assert "DOCKER_TLS_CERTDIR" not in job["variables"], name
-    assert "DOCKER_VERSION" not in text, "the tutorial's undefined variable"
+    assert "DOCKER_VERSION" not in (REPO / SOCKET_FILE).read_text(encoding="utf-8"), "the tutorial's undefined variable"
 
 
-def test_socket_binding_leaves_other_versions_engines_alone() -> None:
+def test_socket_binding_leaves_other_versions_engines_alone(merged: dict[str, dict[str, Any]]) -> None:
     """On a shared Docker, a CLI of another version must not remove this project's engine, nor ours theirs."""
-    for name, job in visible_jobs(assemble(SOCKET_FILE)).items():
+    for name, job in jobs_of(merged[SOCKET_FILE]).items():
         assert job["variables"]["DAGGER_LEAVE_OLD_ENGINE"] == "1", name
-    for name, job in visible_jobs(assemble(DIND_FILE)).items():
+    for name, job in jobs_of(merged[DIND_FILE]).items():
         assert job["variables"]["DAGGER_LEAVE_OLD_ENGINE"] == "0", f"{name}: a fresh daemon per job, the default"
 
 
-def test_dind_variant_swaps_only_the_docker_connection() -> None:
-    socket_jobs = visible_jobs(assemble(SOCKET_FILE))
-    dind_jobs = visible_jobs(assemble(DIND_FILE))
+def test_dind_variant_swaps_only_the_docker_connection(merged: dict[str, dict[str, Any]]) -> None:
+    socket_jobs, dind_jobs = jobs_of(merged[SOCKET_FILE]), jobs_of(merged[DIND_FILE])
     assert set(dind_jobs) == set(socket_jobs)
     for name, job in dind_jobs.items():
-        services = [s if isinstance(s, str) else s["name"] for s in as_list(job.get("services"))]
-        assert len(services) == 1, name
-        assert re.fullmatch(r"docker:\d+\.\d+\.\d+-dind", services[0]), services
-        aliases = [s.get("alias") for s in as_list(job.get("services")) if isinstance(s, dict)]
-        assert aliases in ([], ["docker"]), aliases
+        assert [(s["name"], s.get("alias")) for s in job["services"]] == [("docker:29.1.3-dind", "docker")], name
         variables = job["variables"]
         assert variables["DOCKER_HOST"] == "tcp://docker:2376"
         assert variables["DOCKER_TLS_CERTDIR"] == "/certs"
@@ -321,80 +178,126 @@ def dockerfile_arg(name: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_versions_are_pinned(path: Path) -> None:
-    config = assemble(path)
-    assert config["variables"]["DAGGER_VERSION"] == dagger_json_version()
-    docker_version = dockerfile_arg("DOCKER_CLI_VERSION")
-    for name, job in visible_jobs(config).items():
-        assert job["image"] == f"docker:{docker_version}-cli", name
-        for service in as_list(job.get("services")):
-            service_image = service if isinstance(service, str) else service["name"]
-            assert service_image == f"docker:{docker_version}-dind", name
-        install = job["before_script"][0]
-        assert install == 'sh .docker/install-dagger.sh "$DAGGER_VERSION" "$DAGGER_INSTALL_DIR"', name
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_versions_are_pinned(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
+    config = merged[ci_file]
+    assert str(config["variables"]["DAGGER_VERSION"]) == dagger_json_version()
     assert config["variables"]["DAGGER_INSTALL_DIR"] == "/usr/local/bin"
-    assert (REPO / ".docker" / "install-dagger.sh").is_file()
+    for name, job in jobs_of(config).items():
+        assert job["image"]["name"] == f"docker:{dockerfile_arg('DOCKER_CLI_VERSION')}-cli", name
+        assert job["before_script"][0] == 'sh .docker/install-dagger.sh "$DAGGER_VERSION" "$DAGGER_INSTALL_DIR"', name
 
 
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_dagger_environment(path: Path) -> None:
-    variables = pipeline_variables(assemble(path))
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_dagger_environment(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
+    variables = merged[ci_file]["variables"]
     assert variables["DAGGER_NO_NAG"] == "1"
     assert variables["DAGGER_PROGRESS"] == "plain"
     assert "DAGGER_CLOUD_TOKEN" not in variables, "a secret belongs in the project's masked variables"
 
 
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_pipelines_for_merge_requests_and_the_default_branch(path: Path) -> None:
-    config = assemble(path)
-    assert jobs_that_run(config, **MERGE_REQUEST)
-    default_branch = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"}
-    assert jobs_that_run(config, **default_branch)
-    feature = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "feature", "CI_DEFAULT_BRANCH": "main"}
-    assert jobs_that_run(config, **feature) == set()
-    assert jobs_that_run(config, **feature, CI_OPEN_MERGE_REQUESTS="group/project!1") == set()
-
-
-@pytest.mark.parametrize(("path", "default_mode"), [(SOCKET_FILE, "parallel"), (DIND_FILE, "run-all")], ids=IDS)
-def test_modes(path: Path, default_mode: str) -> None:
-    """parallel: the four checks as jobs; run-all: one job. The report job in both."""
-    config = assemble(path)
-    mode = config["variables"]["QG_MODE"]
-    assert mode["value"] == default_mode
-    assert set(mode["options"]) == {"parallel", "run-all"}
-    assert jobs_that_run(config, **MERGE_REQUEST, QG_MODE="parallel") == CHECK_JOBS | {"report"}
-    assert jobs_that_run(config, **MERGE_REQUEST, QG_MODE="run-all") == {"run-all", "report"}
-    assert jobs_that_run(config, **MERGE_REQUEST) == jobs_that_run(config, **MERGE_REQUEST, QG_MODE=default_mode)
-    jobs = visible_jobs(config)
-    assert {jobs[name]["stage"] for name in CHECK_JOBS | {"run-all"}} == {config["stages"][0]}
-    for name in CHECK_JOBS:
-        assert called_function(dagger_calls(jobs[name]["script"])[0]) == name
-
-
-@pytest.mark.parametrize("path", CI_FILES, ids=IDS)
-def test_report_job_publishes_both_reports_always(path: Path) -> None:
-    config = assemble(path)
-    report = visible_jobs(config)["report"]
-    assert report["stage"] == config["stages"][-1], "after the checks, so it finds their results in the cache"
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_report_job_publishes_both_reports_always(merged: dict[str, dict[str, Any]], ci_file: str) -> None:
+    config = merged[ci_file]
+    report = jobs_of(config)["report"]
+    assert report["stage"] == config["stages"][-2], "the last stage before .post: after the checks"
     assert report["rules"] == [{"when": "always"}], "also when a check failed"
-    (words,) = dagger_calls(report["script"])
-    assert called_function(words) == "report"
-    assert words[-2:] == ["export", "--path=reports"]
-    artifacts = report["artifacts"]
-    assert artifacts["when"] == "always"
-    assert artifacts["reports"] == {
+    assert report["artifacts"]["when"] == "always"
+    assert report["artifacts"]["reports"] == {
         "codequality": "reports/gl-code-quality-report.json",
         "junit": "reports/junit.xml",
     }
 
 
-def test_rule_evaluator_reads_gitlab_expressions() -> None:
-    """The small evaluator above, on the forms the files use."""
-    variables = {"A": "x", "B": "x", "C": ""}
-    assert evaluate('$A == "x"', variables)
-    assert not evaluate('$A != "x"', variables)
-    assert evaluate("$A == $B", variables)
-    assert not evaluate("$C", variables)
-    assert not evaluate("$UNSET", variables)
-    assert evaluate('$UNSET || ($A == "x" && $B)', variables)
+# ------------------------------------------------ which jobs each pipeline runs --
+
+PARALLEL = CHECK_JOBS | {"report"}
+RUN_ALL = {"run-all", "report"}
+
+
+@pytest.mark.parametrize(("ci_file", "default_jobs"), [(SOCKET_FILE, PARALLEL), (DIND_FILE, RUN_ALL)])
+@pytest.mark.parametrize(
+    ("source", "runs"),
+    [(MERGE_REQUEST, True), (DEFAULT_BRANCH, True), (OTHER_BRANCH, False), (OTHER_BRANCH_WITH_MR, False)],
+    ids=["merge-request", "default-branch", "other-branch", "other-branch-with-open-mr"],
+)
+def test_jobs_per_pipeline_source_and_mode(
+    pipeline: Pipeline, ci_file: str, default_jobs: set[str], source: dict[str, str | None], runs: bool
+) -> None:
+    """Merge requests and the default branch get a pipeline, other branches none (with an MR, no duplicate)."""
+    assert pipeline.pipeline_jobs(ci_file, source) == (default_jobs if runs else set())
+    assert pipeline.pipeline_jobs(ci_file, {**source, "QG_MODE": "parallel"}) == (PARALLEL if runs else set())
+    assert pipeline.pipeline_jobs(ci_file, {**source, "QG_MODE": "run-all"}) == (RUN_ALL if runs else set())
+
+
+def test_job_rules_alone_would_run_other_branches(pipeline: Pipeline) -> None:
+    """The control: gitlab-ci-local lists jobs by their own rules; only workflow:rules keep a branch out."""
+    assert pipeline.jobs_listed(SOCKET_FILE, OTHER_BRANCH) == PARALLEL
+    assert pipeline.workflow_when(SOCKET_FILE, OTHER_BRANCH) == "never"
+
+
+# ---------------------------------------------------- every job, run for real --
+
+
+def runnable(pipeline: Pipeline, ci_file: str) -> str:
+    """The file gitlab-ci-local runs: the socket file as is; the DinD file merged, without `services:`.
+
+    A service is a container (here docker:dind), which needs a Docker engine; gitlab-ci-local starts
+    one for any job that has it, even with the shell executor. The rest of each merged job runs.
+    """
+    if ci_file == SOCKET_FILE:
+        return ci_file
+    config = pipeline.preview(ci_file)
+    for job in jobs_of(config).values():
+        del job["services"]
+    target = pipeline.repo / ".gitlab-ci-local-dind-without-services.yml"
+    with target.open("w", encoding="utf-8") as stream:
+        YAML(typ="safe", pure=True).dump(config, stream)
+    return target.name
+
+
+JOB_CALLS = {
+    "lint": [*CALL, "lint"],
+    "format": [*CALL, "format"],
+    "mypy": [*CALL, "mypy"],
+    "ruff": [*CALL, "ruff"],
+    "run-all": [*CALL, "run-all"],
+    "report": [*CALL, "report", "export", "--path=reports"],
+}
+
+
+@pytest.mark.parametrize("ci_file", CI_FILES)
+@pytest.mark.parametrize("job", list(JOB_CALLS))
+def test_each_job_runs_its_script_end_to_end(pipeline: Pipeline, ci_file: str, job: str) -> None:
+    """One job at a time: the verified install into a temporary folder, then its exact dagger command."""
+    done = pipeline.execute(runnable(pipeline, ci_file), [job])
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert f"dagger_v{dagger_json_version()}_linux_{machine_arch()}.tar.gz: OK" in output, "sha256sum -c ran"
+    assert (pipeline.bin / "dagger").is_file(), "installed into DAGGER_INSTALL_DIR"
+    assert [shlex.split(line) for line in pipeline.dagger_calls()] == [["version"], JOB_CALLS[job][1:]]
+
+
+@pytest.mark.parametrize("ci_file", CI_FILES)
+def test_report_leaves_its_artifacts(pipeline: Pipeline, ci_file: str) -> None:
+    done = pipeline.execute(runnable(pipeline, ci_file), ["report"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    artifacts = pipeline.repo / ".gitlab-ci-local" / "artifacts" / "report" / "reports"
+    assert sorted(path.name for path in artifacts.iterdir()) == ["gl-code-quality-report.json", "junit.xml"]
+
+
+@pytest.mark.parametrize(("ci_file", "failing"), [(SOCKET_FILE, "lint"), (DIND_FILE, "run-all")])
+def test_report_runs_when_a_check_fails(pipeline: Pipeline, ci_file: str, failing: str) -> None:
+    """The whole default pipeline, one check failing: the pipeline fails and report still runs, `when: always`."""
+    done = pipeline.execute(runnable(pipeline, ci_file), [], env={"FAKE_DAGGER_FAIL": failing})
+    assert done.returncode != 0, "a failed check fails the pipeline"
+    calls = [["dagger", *shlex.split(line)] for line in pipeline.dagger_calls() if line.startswith("call ")]
+    functions = [called_function(words) for words in calls]
+    assert functions[-1] == "report" and failing in functions
+    assert (pipeline.repo / ".gitlab-ci-local" / "artifacts" / "report" / "reports" / "junit.xml").is_file()
+
+
+def test_gitlab_ci_local_writes_only_in_the_copy(pipeline: Pipeline) -> None:
+    pipeline.execute(SOCKET_FILE, ["ruff"])
+    assert (pipeline.repo / ".gitlab-ci-local").is_dir()
+    assert not (REPO / ".gitlab-ci-local").exists()

@@ -10,18 +10,15 @@ both architectures, with a good and a tampered checksum.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _delivery import REPO, dagger_json_version, tool
+from _delivery import REPO, dagger_json_version, fake_release, tool
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
 DOCKER_DIR = REPO / ".docker"
@@ -168,29 +165,6 @@ def test_shellcheck(script: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def fake_release(root: Path, version: str, arch: str, *, tamper: bool = False, folder: str | None = None) -> Path:
-    """A release folder like GitHub's (root/v<version>, or root/<folder>): the archive and checksums.txt."""
-    release = root / (folder if folder is not None else f"v{version}")
-    release.mkdir(parents=True, exist_ok=True)
-    archive = f"dagger_v{version}_linux_{arch}.tar.gz"
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, body in (("dagger", f"#!/bin/sh\necho dagger {version} {arch}\n"), ("LICENSE", "Apache-2.0\n")):
-            data = body.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            info.mode = 0o755
-            tar.addfile(info, io.BytesIO(data))
-    (release / archive).write_bytes(buffer.getvalue())
-    digest = hashlib.sha256(buffer.getvalue() + (b"x" if tamper else b"")).hexdigest()
-    other = "0" * 64
-    (release / "checksums.txt").write_text(
-        f"{other}  dagger_v{version}_darwin_{arch}.tar.gz\n{digest}  {archive}\n{other}  {archive}.sbom.json\n",
-        encoding="utf-8",
-    )
-    return release
-
-
 CURL_SHIM = """#!{python}
 import shutil, sys, urllib.parse
 output, url = sys.argv[sys.argv.index("--output") + 1], sys.argv[-1]
@@ -280,3 +254,14 @@ def test_installer_fails_when_the_release_is_missing(tmp_path: Path) -> None:
     result = run_installer(tmp_path / "nothing", "0.21.11", str(tmp_path / "bin"), "amd64")
     assert result.returncode != 0
     assert not (tmp_path / "bin" / "dagger").exists()
+
+
+def test_shellcheck_of_the_projects_ci_script() -> None:
+    """.ci/run installs what the tests need on a fresh machine; bash, checked like the installer."""
+    result = subprocess.run(
+        [tool("shellcheck"), "--shell=bash", "--enable=all", str(REPO / ".ci" / "run")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
