@@ -571,7 +571,7 @@ def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
     for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/dagger/sdk-sdist.txt"):
         assert part in joined, part
     assert "npm ci --prefix .ci/gitlab-ci-local" in result.stdout
-    assert lines[-1] == ".venv/bin/python -m pytest tests", "the tools first, then the tests"
+    assert lines[-1] == ".venv-tests/bin/python -m pytest tests", "the tools first, then the tests"
     pinned = (REPO / "tests/dagger/sdk-sdist.txt").read_text(encoding="utf-8")
     assert re.search(r"^dagger-io==0\.21\.11 --hash=sha256:[0-9a-f]{64}$", pinned, re.MULTILINE)
 
