@@ -89,7 +89,8 @@ def test_tools_asking_in_run_alls_order_start_by_priority(probe_runner: LocalRun
     """run-all starts pylint, black, mypy, ruff in that order: the free CPU goes to ruff, not to whoever asked first."""
     commands = [probe("pylint", 0, 0.8), probe("black", 3, 0.1, True), probe("mypy", 2, 0.1), probe("ruff", 1, 0.1)]
     seen = run_together(probe_runner, commands)
-    assert sorted(seen, key=lambda name: seen[name].started) == ["pylint", "ruff", "mypy", "black"]
+    order = sorted(seen, key=lambda name: seen[name].started)
+    assert set(order[:2]) == {"pylint", "ruff"}, order  # granted together: which starts first is the OS's call
     assert seen["ruff"].ended <= seen["mypy"].started and seen["mypy"].ended <= seen["black"].started
 
 
