@@ -12,7 +12,8 @@ from . import engine, gate
 from .findings import ToolResult
 from .fixes import FIXERS
 from .functions import all_checks, check_for
-from .reports import codequality, junit, summary
+from .reports import files as report_files
+from .reports import summary
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
 # (.gitignore'd files are left out by Dagger itself.)
@@ -100,12 +101,10 @@ class QualityGate:
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
         results = await gate.run_all(await self._checked_runner(), all_checks())
-        return (
-            dag.directory()
-            .with_new_file("gl-code-quality-report.json", codequality.render(results))
-            .with_new_file("junit.xml", junit.render(results))
-            .with_new_file("summary.txt", summary.overall(results) + "\n")
-        )
+        reports = dag.directory()
+        for name, text in report_files.render_all(results).items():
+            reports = reports.with_new_file(name, text)
+        return reports
 
     @function
     @generate
