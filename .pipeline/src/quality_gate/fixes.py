@@ -28,7 +28,7 @@ class Fixer:
     def command(self, layout: Layout) -> Command:
         """The rewriting command line, with the same configuration file as the check."""
         check = CHECKS[self.tool]
-        args = (*self.mode, "--config", check.config_path(layout), layout.source)
+        args = (*self.mode, "--config", check.config_path(layout), "--", layout.source)  # after --: never an option
         return Command(
             check.name,
             check.module,

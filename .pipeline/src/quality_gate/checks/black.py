@@ -28,7 +28,7 @@ class Black(Check):
         # --fast skips the safety checks (an AST comparison and a second formatting pass) that black runs only
         # on files it would change, to guard the rewrite; nothing is rewritten here, and a file it would change
         # fails either way: the verdict and the diff are the same, at about half black's CPU time on such trees.
-        return ["--check", "--diff", "--fast", "--config", self.config_path(layout), layout.source]
+        return ["--check", "--diff", "--fast", "--config", self.config_path(layout), "--", layout.source]
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         first_lines = _first_changed_lines(execution.stdout, layout)

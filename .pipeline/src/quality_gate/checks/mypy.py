@@ -20,7 +20,7 @@ class Mypy(Check):
     config_file = "mypy.ini"
 
     def arguments(self, layout: Layout) -> list[str]:
-        return ["--config-file", self.config_path(layout), "--output", "json", layout.source]
+        return ["--config-file", self.config_path(layout), "--output", "json", "--", layout.source]
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         findings: list[Finding] = []

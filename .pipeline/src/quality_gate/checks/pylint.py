@@ -28,7 +28,9 @@ class Pylint(Check):
     suffixes = (".py",)  # pylint does not read stubs
 
     def arguments(self, layout: Layout) -> list[str]:
-        return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", layout.source]
+        # pylint's parser does not honour `--`: a source named like an option is made `./`-relative instead.
+        source = f"./{layout.source}" if layout.source.startswith("-") else layout.source
+        return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", source]
 
     def classify(self, exit_code: int) -> Verdict:
         if exit_code & (FATAL | USAGE_ERROR):

@@ -19,7 +19,15 @@ class Ruff(Check):
     config_file = "pyproject.toml"
 
     def arguments(self, layout: Layout) -> list[str]:
-        return ["check", "--config", self.config_path(layout), "--output-format=json", "--no-fix", layout.source]
+        return [
+            "check",
+            "--config",
+            self.config_path(layout),
+            "--output-format=json",
+            "--no-fix",
+            "--",
+            layout.source,
+        ]
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         report = load_json(execution.stdout)
