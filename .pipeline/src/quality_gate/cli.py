@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import fix_command, gate, interrupts
 from .checks import Check
+from .checks.config import unconfigured
 from .execution import Layout
 from .findings import ToolResult, Verdict
 from .functions import SINGLE, all_checks, check_for
@@ -186,6 +187,18 @@ def require_configs(config: str, checks: Sequence[Check]) -> None:
     missing = [check.config_file for check in checks if not (Path(config) / check.config_file).is_file()]
     if missing:
         raise UsageError(f"missing in {config}: {', '.join(missing)}; copy them from the gate's .config/")
+    problem = unconfigured(config, checks, _config_texts(config, checks))
+    if problem:
+        raise UsageError(problem)
+
+
+def _config_texts(config: str, checks: Sequence[Check]) -> dict[str, str]:
+    """The config files that can be read; one that cannot is left to its tool, which says why."""
+    texts = {}
+    for check in checks:
+        with contextlib.suppress(OSError):
+            texts[check.config_file] = (Path(config) / check.config_file).read_text(encoding="utf-8", errors="replace")
+    return texts
 
 
 def cache_root(option: str | None) -> Path:

@@ -9,6 +9,8 @@ from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, obj
 from dagger.mod._exceptions import FunctionError
 
 from . import engine, gate
+from .checks import CHECKS, Check
+from .checks.config import unconfigured
 from .findings import ToolResult
 from .fixes import FIXERS
 from .functions import all_checks, check_for
@@ -90,7 +92,7 @@ class QualityGate:
         fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
     ) -> str:
         """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
-        runner = await self._checked_runner()
+        runner = await self._checked_runner(all_checks())
         results = await gate.run_all(runner, all_checks(), fail_fast)
         return _verdict(results, summary.overall(results))
 
@@ -100,7 +102,7 @@ class QualityGate:
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
-        results = await gate.run_all(await self._checked_runner(), all_checks())
+        results = await gate.run_all(await self._checked_runner(all_checks()), all_checks())
         reports = dag.directory()
         for name, text in report_files.render_all(results).items():
             reports = reports.with_new_file(name, text)
@@ -110,7 +112,7 @@ class QualityGate:
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        layout = (await self._checked_runner()).layout
+        layout = (await self._checked_runner([CHECKS[fixer.tool] for fixer in FIXERS])).layout
         source, config = self._source(), self._config()
         container = engine.with_source(engine.toolbox(config), source, self.source_path, writable=True)
         for fixer in FIXERS:
@@ -122,7 +124,8 @@ class QualityGate:
         return engine.changes(source, fixed, self.source_path)
 
     async def _single(self, function_name: str) -> str:
-        result = await gate.run_check(await self._checked_runner(), check_for(function_name))
+        tool = check_for(function_name)
+        result = await gate.run_check(await self._checked_runner([tool]), tool)
         return _verdict([result], summary.single(result))
 
     def _source(self) -> dagger.Directory:
@@ -139,11 +142,21 @@ class QualityGate:
         except ValueError as error:
             raise GateError(str(error)) from None
 
-    async def _checked_runner(self) -> engine.ContainerRunner:
-        """The runner, once the source is known to hold Python: tools given nothing to check would pass."""
+    async def _checked_runner(self, checks: list[Check]) -> engine.ContainerRunner:
+        """The runner, once the source holds Python and each config file configures its tool.
+
+        Tools given nothing to check would pass; given a config file without their section, they would run with
+        their defaults.
+        """
         runner = self._runner()
         if not await self._source().glob("**/*.py"):
             raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source-path DIR")
+        config = self._config()
+        present = set(await config.entries())
+        names = [check.config_file for check in checks if check.config_file in present]
+        problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
+        if problem:
+            raise GateError(problem)
         return runner
 
     def _runner(self) -> engine.ContainerRunner:

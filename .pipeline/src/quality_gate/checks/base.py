@@ -47,6 +47,10 @@ class Check(ABC):
         return posixpath.join(layout.config, self.config_file)
 
     @abstractmethod
+    def config_problem(self, text: str) -> str | None:
+        """Why this text of the tool's config file configures nothing for it (see config.py), or None."""
+
+    @abstractmethod
     def arguments(self, layout: Layout) -> list[str]:
         """The tool's arguments; never ones that let it rewrite the source."""
 

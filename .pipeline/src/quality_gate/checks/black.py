@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 from ..execution import Execution, Layout
-from ..findings import Finding
+from ..findings import Finding, Verdict
 from .base import Check, relative, unrooted
+from .config import toml_lacks
 
 WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
 DIFF_HEADER = re.compile(r"^--- (?P<path>.+?)\t", re.MULTILINE)
 HUNK = re.compile(r"^@@ -(?P<line>\d+).*\n(?P<context>(?: .*\n)*)", re.MULTILINE)
 ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
+# black warns about keys it does not know and goes on with its defaults for them: the config is not applied.
+INVALID_KEYS = re.compile(r"^Invalid config keys detected: .+$", re.MULTILINE)
 
 
 class Black(Check):
@@ -30,6 +33,9 @@ class Black(Check):
         # fails either way: the verdict and the diff are the same, at about half black's CPU time on such trees.
         return ["--check", "--diff", "--fast", "--config", self.config_path(layout), "--", layout.source]
 
+    def config_problem(self, text: str) -> str | None:
+        return toml_lacks(text, "tool", "black")
+
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         first_lines = _first_changed_lines(execution.stdout, layout)
         findings = []
@@ -39,8 +45,14 @@ class Black(Check):
             findings.append(Finding(path, line, 1, "black", "unformatted", "would reformat", "style", fixable=True))
         return findings
 
+    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
+        """A key black does not know in black.toml: it ran without part of the configuration."""
+        if INVALID_KEYS.search(execution.stderr):
+            return Verdict.BROKEN
+        return super().review(verdict, findings, execution, layout)
+
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        errors = ERROR_LINE.findall(execution.stderr)
+        errors = ERROR_LINE.findall(execution.stderr) or INVALID_KEYS.findall(execution.stderr)
         if errors:
             reason = " | ".join(error.removeprefix("error: ") for error in errors[:3])
             return unrooted(reason, layout)

@@ -8,6 +8,7 @@ from typing import Any
 from ..execution import Execution, Layout
 from ..findings import Finding, Verdict, count
 from .base import Check, OutputError, last_lines, position, relative
+from .config import ini_lacks
 
 
 class Mypy(Check):
@@ -21,6 +22,9 @@ class Mypy(Check):
 
     def arguments(self, layout: Layout) -> list[str]:
         return ["--config-file", self.config_path(layout), "--output", "json", "--", layout.source]
+
+    def config_problem(self, text: str) -> str | None:
+        return ini_lacks(text, "mypy")
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         findings: list[Finding] = []

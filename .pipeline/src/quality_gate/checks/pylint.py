@@ -7,6 +7,7 @@ from typing import Any
 from ..execution import Execution, Layout
 from ..findings import Finding, Verdict, count
 from .base import Check, OutputError, load_json, position, relative
+from .config import ini_lacks
 
 FATAL = 1
 USAGE_ERROR = 32
@@ -31,6 +32,9 @@ class Pylint(Check):
         # pylint's parser does not honour `--`: a source named like an option is made `./`-relative instead.
         source = f"./{layout.source}" if layout.source.startswith("-") else layout.source
         return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", source]
+
+    def config_problem(self, text: str) -> str | None:
+        return ini_lacks(text)  # pylint reads every section of its rcfile: [MAIN], [FORMAT], ...
 
     def classify(self, exit_code: int) -> Verdict:
         if exit_code & (FATAL | USAGE_ERROR):

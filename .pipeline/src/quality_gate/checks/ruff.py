@@ -6,7 +6,8 @@ from typing import Any
 
 from ..execution import Execution, Layout
 from ..findings import Finding, count
-from .base import Check, OutputError, load_json, position, relative
+from .base import Check, OutputError, load_json, position, relative, unrooted
+from .config import toml_lacks
 
 
 class Ruff(Check):
@@ -29,11 +30,23 @@ class Ruff(Check):
             layout.source,
         ]
 
+    def config_problem(self, text: str) -> str | None:
+        return toml_lacks(text, "tool", "ruff")
+
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
         report = load_json(execution.stdout)
         if not isinstance(report, list):
             raise OutputError("ruff's JSON output is not a list")
         return [_finding(entry, layout) for entry in report]
+
+    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
+        """ruff's chain of causes, innermost last, and its final message without the list of every valid key."""
+        lines = [line.strip() for line in execution.stderr.splitlines() if line.strip()]
+        causes = [line.removeprefix("Cause: ") for line in lines if line.startswith("Cause: ")]
+        if not causes:
+            return super().broken_reason(execution, findings, layout)
+        last = [] if lines[-1].startswith("Cause: ") else [lines[-1].split(", expected one of")[0]]
+        return unrooted(" | ".join([*causes[-2:], *last]), layout)
 
     def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
         del execution, layout
