@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..findings import Finding, ToolResult, identity
+from .text import printable
 
 # GitLab's severities: info, minor, major, critical, blocker. Documented in README.
 PYLINT_SEVERITY = {
@@ -50,24 +51,31 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     for finding in findings:
         key = identity(finding)
         seen[key] += 1
+        # Tools quote the source: a NUL, or a name that is not UTF-8 (a lone surrogate), must not break the file.
+        tool, rule, path, message = (
+            printable(text) for text in (finding.tool, finding.rule, finding.path, finding.message)
+        )
         issues.append(
             {
                 "type": "issue",
-                "engine_name": finding.tool,
-                "check_name": f"{finding.tool}:{finding.rule}",
-                "description": finding.message,
+                "engine_name": tool,
+                "check_name": f"{tool}:{rule}",
+                "description": message,
                 "categories": [category(finding)],
                 "severity": severity(finding),
                 "fingerprint": fingerprint(key, seen[key]),
-                "location": {"path": finding.path, "lines": {"begin": finding.line}},
+                "location": {"path": path, "lines": {"begin": finding.line}},
             }
         )
     return issues
 
 
 def fingerprint(key: tuple[str, ...], occurrence: int) -> str:
-    """Stable across unrelated edits: what was found, where (file, not line), and which occurrence."""
-    return hashlib.sha256("\x1f".join((*key, str(occurrence))).encode()).hexdigest()
+    """Stable across unrelated edits: what was found, where (file, not line), and which occurrence.
+
+    Each part as the report writes it: a lone surrogate (a name that is not UTF-8) cannot be encoded to hash.
+    """
+    return hashlib.sha256("\x1f".join((*map(printable, key), str(occurrence))).encode()).hexdigest()
 
 
 def render(results: Sequence[ToolResult]) -> str:

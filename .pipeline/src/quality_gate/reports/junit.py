@@ -8,6 +8,7 @@ from itertools import groupby
 
 from ..checks.base import position
 from ..findings import ToolResult, Verdict
+from .text import printable
 
 SUITE = "quality-gate"
 
@@ -32,8 +33,17 @@ def render(results: Sequence[ToolResult]) -> str:
         suite.set("failures", str(sum(case.find("failure") is not None for case in cases)))
         suite.set("errors", str(sum(case.find("error") is not None for case in cases)))
         suite.set("skipped", str(sum(case.find("skipped") is not None for case in cases)))
+    _make_printable(suites)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _make_printable(root: ET.Element) -> None:
+    """Every attribute and text without the characters XML 1.0 forbids: the file must parse whatever tools said."""
+    for element in root.iter():
+        element.text = printable(element.text) if element.text else element.text
+        for name, value in element.attrib.items():
+            element.set(name, printable(value))
 
 
 def _tool_case(suite: ET.Element, result: ToolResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import ToolResult, Verdict
+from .text import printable
 
 
 def failing(results: Sequence[ToolResult]) -> list[ToolResult]:
@@ -26,7 +27,7 @@ def table(results: Sequence[ToolResult]) -> str:
 
 def single(result: ToolResult) -> str:
     """One tool's report: its output, then its one-line verdict."""
-    return "\n".join(part for part in (result.outcome.output.rstrip(), result.outcome.headline) if part)
+    return printable("\n".join(part for part in (result.outcome.output.rstrip(), result.outcome.headline) if part))
 
 
 def overall(results: Sequence[ToolResult]) -> str:
@@ -36,7 +37,7 @@ def overall(results: Sequence[ToolResult]) -> str:
         if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.findings and result.verdict is Verdict.PASSED):
             parts.append(f"===== {result.tool} =====\n{single(result)}")
     parts.append(verdict_line(results))
-    return "\n\n".join(parts)
+    return printable("\n\n".join(parts))
 
 
 def verdict_line(results: Sequence[ToolResult]) -> str:
