@@ -1,4 +1,4 @@
-"""Paths the tools could misread: a source directory named like an option."""
+"""Paths the tools could misread: a source directory named like an option, file names with line breaks."""
 
 # Test names say what each test proves.
 # pylint: disable=missing-function-docstring
@@ -13,15 +13,18 @@ from pathlib import Path
 import anyio
 import pytest
 from quality_gate import gate
+from quality_gate.checks import CHECKS
 from quality_gate.execution import Layout
 from quality_gate.findings import ToolResult, Verdict
 from quality_gate.functions import all_checks
 from quality_gate.local import LocalRunner
+from quality_gate.reports import codequality, summary
 
 from .support import CONFIG, TOOLS, gate_command
 
 # A finding for every tool: docstrings (pylint), layout (black), a wrong return type (mypy), an unused import (ruff).
 PLANTED = "import os\nx=1\ndef f(a: int) -> str:\n    return a\n"
+UNFORMATTED = "x=1\n"
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -62,3 +65,29 @@ def test_fix_on_a_source_named_like_an_option_rewrites_it(tmp_path: Path) -> Non
     fixed = (tmp_path / "--version" / "planted.py").read_text(encoding="utf-8")
     assert "\nx = 1\n\n\ndef f(" in fixed, fixed
     assert "1 file(s) changed: --version/planted.py" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["a\nb.py", "a\nwould reformat b.py", "tab\there.py"])
+def test_black_reads_a_file_name_with_a_line_break_or_a_tab_whole(tmp_path: Path, cache_root: Path, name: str) -> None:
+    """black's status lines are line-based; its diff headers delimit the name, and the two must agree."""
+    write(tmp_path, {f"src/{name}": UNFORMATTED, "src/fine.py": "y = 2\n"})
+    runner = LocalRunner(Layout(source="src", config=str(CONFIG), workdir=str(tmp_path)), cache_root)
+    result = anyio.run(gate.run_check, runner, CHECKS["black"])
+    assert result.verdict is Verdict.FAILED, result.outcome
+    assert [(f.path, f.line) for f in result.findings] == [(f"src/{name}", 1)]
+    assert [issue["location"]["path"] for issue in codequality.entries([result])] == [f"src/{name}"]
+    shown = summary.single(result)
+    assert shown.count(f"would reformat src/{name}\n") == 1, shown
+    assert shown.endswith("black failed: 1 finding")
+
+
+def test_black_output_that_does_not_add_up_could_not_run(tmp_path: Path, cache_root: Path) -> None:
+    """A file black would reformat but whose diff is missing: the gate says it cannot read that, never guesses."""
+    write(tmp_path, {"src/ugly.py": UNFORMATTED})
+    runner = LocalRunner(Layout(source="src", config=str(CONFIG), workdir=str(tmp_path)), cache_root)
+    execution = anyio.run(runner.execute, CHECKS["black"].command(runner.layout))
+    assert execution.exit_code == 1 and "would reformat" in execution.stderr, execution
+    outcome = CHECKS["black"].interpret(dataclasses.replace(execution, stdout=""), runner.layout)
+    assert outcome.verdict is Verdict.BROKEN
+    assert outcome.headline.startswith("black could not run: its output could not be read")
+    assert "'would reformat src/ugly.py' without a diff" in outcome.headline

@@ -53,6 +53,15 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--yes", action="store_true", help="fix: apply without asking (without a terminal it never asks)")
     top.add_argument("--undo", action="store_true", help="fix: put back the files the last fix changed")
+    shown = top.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--max-findings",
+        type=summary.finding_limit,
+        default=summary.DEFAULT_LIMIT,
+        metavar="N",
+        help=f"findings printed per tool; the reports keep all (default: {summary.DEFAULT_LIMIT})",
+    )
+    shown.add_argument("--all", dest="max_findings", action="store_const", const=None, help="print every finding")
     top.add_argument("--debug", action="store_true", help="show a traceback for an unexpected error")
     return top
 
@@ -106,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     if args.function in {"run-all", "report"}:
         fail_fast = args.fail_fast and args.function == "run-all"
         results = interrupts.run(gate.run_all, plan.runner, plan.checks, fail_fast, plan.cache, files)
-        print(summary.overall(results), flush=True)
+        print(summary.overall(results, args.max_findings), flush=True)
         if plan.output is not None:
             try:
                 print(report_files.write(results, plan.output), flush=True)
@@ -114,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(f"error: {error}")
     else:
         results = [interrupts.run(gate.run_check, plan.runner, plan.checks[0], plan.cache, files)]
-        print(summary.single(results[0]), flush=True)
+        print(summary.single(results[0], args.max_findings), flush=True)
     return exit_code(results)
 
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 # Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
 NUMBER = re.compile(r"\d+")
 
+# Lines of one finding shown when the output is shortened: enough for the start of a file's diff.
+ENTRY_LINES = 25
+
 
 class Verdict(enum.Enum):
     """How one tool's run ended, from the user's point of view."""
@@ -37,13 +40,50 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
 
 
 @dataclass(frozen=True)
+class Listing:
+    """A tool's output cut per finding, so that a terminal can show the first N and still end with the totals.
+
+    CI logs are cut at a few MB: 51,000 findings printed in full would push the verdict out of the log. One
+    finding can be long too (black's diff of a whole file), so a shortened listing also cuts long entries.
+    """
+
+    entries: tuple[str, ...]  # one text per finding, in the order of the outcome's findings
+    notes: str = ""  # what the tool says after them: its totals, its warnings, its errors
+
+    def text(self, limit: int | None = None) -> str:
+        """The first `limit` entries, each cut to ENTRY_LINES lines, then how many were left out, then the notes.
+
+        With no limit, everything.
+        """
+        shown = list(self.entries) if limit is None else [_cut(entry) for entry in self.entries[:limit]]
+        left_out = len(self.entries) - len(shown)
+        more = f"... and {count(left_out, 'more finding')} not shown: the reports list them all" if left_out else ""
+        return "\n".join(part.rstrip("\n") for part in (*shown, more, self.notes) if part.strip())
+
+
+def _cut(entry: str) -> str:
+    """The entry's first ENTRY_LINES lines, and how many more it has."""
+    lines = entry.rstrip("\n").split("\n")
+    if len(lines) <= ENTRY_LINES:
+        return entry
+    return "\n".join(
+        [*lines[:ENTRY_LINES], f"... {count(len(lines) - ENTRY_LINES, 'more line')} of this finding not shown"]
+    )
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a check made of one execution of its tool."""
 
     verdict: Verdict
     findings: tuple[Finding, ...]
-    output: str
+    output: str  # everything, as the reports keep it
     headline: str
+    listing: Listing | None = None  # the same output cut per finding; None when it holds no findings to cut
+
+    def shown(self, limit: int | None = None) -> str:
+        """The output with at most `limit` findings (None: all of them)."""
+        return self.output if self.listing is None else self.listing.text(limit)
 
 
 @dataclass(frozen=True)

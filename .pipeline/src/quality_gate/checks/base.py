@@ -8,7 +8,7 @@ import re
 from abc import ABC, abstractmethod
 
 from ..execution import Command, Execution, Layout
-from ..findings import Finding, Outcome, Verdict, count, headline
+from ..findings import Finding, Listing, Outcome, Verdict, count, headline
 
 # What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.
 NO_FILES = re.compile(r"No Python files (are present|found)")
@@ -63,8 +63,8 @@ class Check(ABC):
         """The findings in the tool's machine-readable output; raises OutputError when unreadable."""
 
     @abstractmethod
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
-        """The findings in the tool's familiar text form."""
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
+        """The findings in the tool's familiar text form, one entry per finding in their order."""
 
     def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
         """Why the tool itself failed; by default the last lines it wrote to stderr."""
@@ -88,40 +88,43 @@ class Check(ABC):
     def interpret(self, execution: Execution, layout: Layout) -> Outcome:
         """Verdict, findings and output of one execution; a tool that failed is never taken for findings."""
         if execution.error is not None:
-            return _broken(self.name, execution.error, (), execution.error)
+            return _broken(self.name, execution.error, (), Listing((), execution.error))
         verdict = self.classify(execution.exit_code)
         try:
             findings = sorted(self.parse(execution, layout))
         except OutputError as error:
             if verdict is not Verdict.BROKEN:
                 reason = f"its output could not be read ({error}); exit code {execution.exit_code}"
-                return _broken(self.name, reason, (), _join(execution.stdout, execution.stderr))
+                return _broken(self.name, reason, (), Listing((), joined(execution.stdout, execution.stderr)))
             findings = []
         verdict = self.review(verdict, findings, execution, layout)
-        output = self.render(findings, execution, layout)
+        listing = self.render(findings, execution, layout)
         if verdict is Verdict.BROKEN:
             reason = self.broken_reason(execution, findings, layout)
-            return _broken(self.name, reason, tuple(findings), _with_stderr(output, execution, layout))
+            return _broken(self.name, reason, tuple(findings), _with_stderr(listing, execution, layout))
         if verdict is Verdict.FAILED and not findings:
             why = self.broken_reason(execution, findings, layout)
             reason = f"exit code {execution.exit_code} without any finding: {why}"
-            return _broken(self.name, reason, (), _with_stderr(output, execution, layout))
+            return _broken(self.name, reason, (), _with_stderr(listing, execution, layout))
         detail = self.detail(verdict, findings, execution)
-        return Outcome(verdict, tuple(findings), output, headline(self.name, verdict, detail))
+        return Outcome(verdict, tuple(findings), listing.text(), headline(self.name, verdict, detail), listing)
 
 
-def _broken(tool: str, reason: str, findings: tuple[Finding, ...], output: str) -> Outcome:
-    return Outcome(Verdict.BROKEN, findings, output, headline(tool, Verdict.BROKEN, reason))
+def _broken(tool: str, reason: str, findings: tuple[Finding, ...], listing: Listing) -> Outcome:
+    return Outcome(Verdict.BROKEN, findings, listing.text(), headline(tool, Verdict.BROKEN, reason), listing)
 
 
-def _with_stderr(output: str, execution: Execution, layout: Layout) -> str:
-    """The rendered output, plus what the tool said on stderr unless the rendering already holds it."""
-    stderr = execution.stderr.strip()
-    shown = unrooted(stderr, layout)
-    return output if stderr in output or shown in output else _join(output, execution.stderr)
+def _with_stderr(listing: Listing, execution: Execution, layout: Layout) -> Listing:
+    """The listing, plus what the tool said on stderr unless the listing already shows every line of it."""
+    shown = set(listing.text().splitlines())
+    said = [line for line in unrooted(execution.stderr, layout).splitlines() if line.strip()]
+    if all(line in shown for line in said):
+        return listing
+    return Listing(listing.entries, joined(listing.notes, execution.stderr))
 
 
-def _join(*parts: str) -> str:
+def joined(*parts: str) -> str:
+    """The non-empty parts, one after the other, each on its own lines."""
     return "\n".join(part.rstrip("\n") for part in parts if part.strip())
 
 

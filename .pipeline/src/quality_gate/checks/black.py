@@ -1,20 +1,42 @@
-"""black in check mode: it has no machine format, so its status lines and diff are read."""
+"""black in check mode: it has no machine format, so its diff headers and status lines are read."""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict
-from .base import Check, relative, unrooted
+from ..findings import Finding, Listing, Verdict
+from .base import Check, OutputError, joined, relative, unrooted
 from .config import toml_lacks
 
-WOULD_REFORMAT = re.compile(r"^would reformat (?P<path>.+)$", re.MULTILINE)
-DIFF_HEADER = re.compile(r"^--- (?P<path>.+?)\t", re.MULTILINE)
+# black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
+# The path runs up to that tab and must be the same in both lines: a name holding a line break or a tab is
+# still read whole, where the line-based "would reformat PATH" status lines would cut it.
+TIMESTAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00"
+DIFF_HEADER = re.compile(rf"^--- (?P<path>(?s:.+?))\t{TIMESTAMP}\n\+\+\+ (?P=path)\t{TIMESTAMP}\n", re.MULTILINE)
 HUNK = re.compile(r"^@@ -(?P<line>\d+).*\n(?P<context>(?: .*\n)*)", re.MULTILINE)
+WOULD_REFORMAT = re.compile(r"^would reformat ", re.MULTILINE)
 ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
 # black warns about keys it does not know and goes on with its defaults for them: the config is not applied.
 INVALID_KEYS = re.compile(r"^Invalid config keys detected: .+$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """One file black would reformat: its path as black printed it, and its part of the diff."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """black's output read: each file's diff, and what black said besides its "would reformat" lines."""
+
+    diffs: list[FileDiff]
+    rest: str
 
 
 class Black(Check):
@@ -37,13 +59,19 @@ class Black(Check):
         return toml_lacks(text, "tool", "black")
 
     def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        first_lines = _first_changed_lines(execution.stdout, layout)
-        findings = []
-        for match in WOULD_REFORMAT.finditer(execution.stderr):
-            path = relative(match["path"].strip(), layout)
-            line = first_lines.get(path, 1)
-            findings.append(Finding(path, line, 1, "black", "unformatted", "would reformat", "style", fixable=True))
-        return findings
+        return [
+            Finding(
+                path=relative(diff.path, layout),
+                line=_first_changed_line(diff.text),
+                column=1,
+                tool="black",
+                rule="unformatted",
+                message="would reformat",
+                severity="style",
+                fixable=True,
+            )
+            for diff in _read(execution, layout).diffs
+        ]
 
     def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
         """A key black does not know in black.toml: it ran without part of the configuration."""
@@ -58,19 +86,63 @@ class Black(Check):
             return unrooted(reason, layout)
         return super().broken_reason(execution, findings, layout)
 
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
-        del findings
-        text = "\n".join(part.rstrip("\n") for part in (execution.stdout, execution.stderr) if part.strip())
-        return unrooted(text, layout)
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
+        """Per finding, black's status line and its diff; then black's other lines (totals, errors, warnings)."""
+        try:
+            report = _read(execution, layout)
+        except OutputError:  # unreadable: shown as black wrote it
+            return Listing((), unrooted(joined(execution.stdout, execution.stderr), layout))
+        diffs = {relative(diff.path, layout): diff for diff in report.diffs}
+        entries = tuple(
+            unrooted(f"would reformat {diffs[f.path].path}\n{diffs[f.path].text}", layout) for f in findings
+        )
+        return Listing(entries, unrooted(report.rest, layout))
 
 
-def _first_changed_lines(diff: str, layout: Layout) -> dict[str, int]:
-    """The first line black would change in each file: its first hunk's start, after the unchanged context."""
-    lines: dict[str, int] = {}
+def _read(execution: Execution, layout: Layout) -> Report:
+    """Each file's diff, cut at the file headers, matched whole to its "would reformat" line; the rest of stderr.
+
+    A diff without its status line, or a status line without a diff, is output the gate cannot read: it says so
+    rather than guess a file name.
+    """
+    diff = execution.stdout
     headers = list(DIFF_HEADER.finditer(diff))
-    for index, header in enumerate(headers):
-        end = headers[index + 1].start() if index + 1 < len(headers) else len(diff)
-        hunk = HUNK.search(diff, header.end(), end)
-        first = int(hunk["line"]) + hunk["context"].count("\n") if hunk else 1
-        lines[relative(header["path"], layout)] = max(1, first)
-    return lines
+    bounds = [header.start() for header in headers] + [len(diff)]
+    diffs = [
+        FileDiff(header["path"], diff[header.start() : end]) for header, end in zip(headers, bounds[1:], strict=True)
+    ]
+    rest, unmatched = _without(execution.stderr, [f"would reformat {diff.path}" for diff in diffs])
+    if unmatched:
+        path = relative(unmatched[0].removeprefix("would reformat "), layout)
+        raise OutputError(f"the diff of {path!r} without its 'would reformat' line")
+    stray = next((line for line in rest.split("\n") if WOULD_REFORMAT.match(line)), None)
+    if stray:
+        raise OutputError(f"{unrooted(stray, layout)!r} without a diff")
+    return Report(diffs, rest)
+
+
+def _without(stderr: str, statuses: list[str]) -> tuple[str, list[str]]:
+    """stderr without these status lines, each matched whole (a path may hold a line break); those not found."""
+    wanted: dict[str, list[list[str]]] = defaultdict(list)
+    for status in statuses:
+        status_lines = status.split("\n")
+        wanted[status_lines[0]].append(status_lines)
+    lines = stderr.split("\n")
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        candidates = wanted.get(lines[index], [])
+        found = next((c for c in candidates if lines[index : index + len(c)] == c), None)
+        if found is None:
+            kept.append(lines[index])
+            index += 1
+        else:
+            candidates.remove(found)
+            index += len(found)
+    return "\n".join(kept), ["\n".join(left) for group in wanted.values() for left in group]
+
+
+def _first_changed_line(diff: str) -> int:
+    """The first line black would change in a file: its first hunk's start, after the unchanged context."""
+    hunk = HUNK.search(diff)
+    return max(1, int(hunk["line"]) + hunk["context"].count("\n")) if hunk else 1

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict, count
+from ..findings import Finding, Listing, Verdict, count
 from .base import Check, OutputError, last_lines, position, relative
 from .config import ini_lacks
 
@@ -58,13 +58,11 @@ class Mypy(Check):
         prefix = self.config_path(layout) + ":"
         return [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
 
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
         del execution, layout
-        lines = [f"{position(f)}: error: {f.message}  [{f.rule}]" for f in findings]
+        entries = tuple(f"{position(f)}: error: {f.message}  [{f.rule}]" for f in findings)
         files = len({f.path for f in findings})
-        if findings:
-            lines.append(f"Found {count(len(findings), 'error')} in {count(files, 'file')}")
-        return "\n".join(lines)
+        return Listing(entries, f"Found {count(len(findings), 'error')} in {count(files, 'file')}" if findings else "")
 
 
 def _finding(record: dict[str, Any], layout: Layout) -> Finding:

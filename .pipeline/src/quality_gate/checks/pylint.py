@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, Verdict, count
+from ..findings import Finding, Listing, Verdict, count
 from .base import Check, OutputError, load_json, position, relative
 from .config import ini_lacks
 
@@ -55,13 +55,11 @@ class Pylint(Check):
             return "; ".join(f"{position(f)}: {f.message}" for f in serious[:3])
         return super().broken_reason(execution, findings, layout)
 
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
         del layout
-        lines = [f"{position(f)}: {f.rule}: {f.message}" for f in findings]
         score = _score(execution.stdout)
-        if score is not None:
-            lines.append(f"Your code has been rated at {score:.2f}/10")
-        return "\n".join(lines)
+        rated = "" if score is None else f"Your code has been rated at {score:.2f}/10"
+        return Listing(tuple(f"{position(f)}: {f.rule}: {f.message}" for f in findings), rated)
 
     def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
         score = _score(execution.stdout)

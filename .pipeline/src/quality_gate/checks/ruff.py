@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..execution import Execution, Layout
-from ..findings import Finding, count
+from ..findings import Finding, Listing, count
 from .base import Check, OutputError, load_json, position, relative, unrooted
 from .config import toml_lacks
 
@@ -48,15 +48,14 @@ class Ruff(Check):
         last = [] if lines[-1].startswith("Cause: ") else [lines[-1].split(", expected one of")[0]]
         return unrooted(" | ".join([*causes[-2:], *last]), layout)
 
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> str:
+    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
         del execution, layout
-        lines = [f"{position(f)}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings]
+        entries = tuple(f"{position(f)}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings)
         fixable = sum(f.fixable for f in findings)
-        if findings:
-            lines.append(f"Found {count(len(findings), 'error')}.")
+        notes = [f"Found {count(len(findings), 'error')}."] if findings else []
         if fixable:
-            lines.append(f"[*] {fixable} fixable with `fix`.")
-        return "\n".join(lines)
+            notes.append(f"[*] {fixable} fixable with `fix`.")
+        return Listing(entries, "\n".join(notes))
 
 
 def _finding(entry: Any, layout: Layout) -> Finding:

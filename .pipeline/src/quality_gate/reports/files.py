@@ -15,7 +15,7 @@ from . import codequality, junit, summary
 RENDERERS: dict[str, Callable[[Sequence[ToolResult]], str]] = {
     "gl-code-quality-report.json": codequality.render,
     "junit.xml": junit.render,
-    "summary.txt": lambda results: summary.overall(results) + "\n",
+    "summary.txt": lambda results: summary.overall(results, limit=None) + "\n",  # every finding: not cut like a log
 }
 
 

@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from ..findings import ToolResult, Verdict
 from .text import printable
 
+# Findings shown per tool on a terminal and as a Dagger function's result. CI logs are cut at a few MB (51,000
+# findings made 6.9 MB): past the limit, one line says how many were left out, and the verdict stays last.
+# The reports (Code Quality, JUnit, summary.txt) keep every finding.
+DEFAULT_LIMIT = 200
+
 
 def failing(results: Sequence[ToolResult]) -> list[ToolResult]:
     """The results that make the gate fail (cancelled tools are not failures of their own)."""
@@ -25,19 +30,31 @@ def table(results: Sequence[ToolResult]) -> str:
     )
 
 
-def single(result: ToolResult) -> str:
-    """One tool's report: its output, then its one-line verdict."""
-    return printable("\n".join(part for part in (result.outcome.output.rstrip(), result.outcome.headline) if part))
+def single(result: ToolResult, limit: int | None = DEFAULT_LIMIT) -> str:
+    """One tool's report: its output with at most `limit` findings (None: all), then its one-line verdict."""
+    return printable(_section(result, limit))
 
 
-def overall(results: Sequence[ToolResult]) -> str:
-    """The summary table, each failing tool's output, and the final verdict line."""
+def overall(results: Sequence[ToolResult], limit: int | None = DEFAULT_LIMIT) -> str:
+    """The summary table, each failing tool's output (at most `limit` findings each), and the final verdict line."""
     parts = [table(results)]
     for result in results:
         if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.findings and result.verdict is Verdict.PASSED):
-            parts.append(f"===== {result.tool} =====\n{single(result)}")
+            parts.append(f"===== {result.tool} =====\n{_section(result, limit)}")
     parts.append(verdict_line(results))
     return printable("\n\n".join(parts))
+
+
+def finding_limit(text: str) -> int:
+    """A number of findings to show, from the command line: 0 or more."""
+    number = int(text)
+    if number < 0:
+        raise ValueError(f"{number} findings")
+    return number
+
+
+def _section(result: ToolResult, limit: int | None) -> str:
+    return "\n".join(part for part in (result.outcome.shown(limit).rstrip(), result.outcome.headline) if part)
 
 
 def verdict_line(results: Sequence[ToolResult]) -> str:
