@@ -162,7 +162,7 @@ GITLAB_CI_LOCAL := $(GCL_DIR)/node_modules/.bin/gitlab-ci-local
 
 .PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
 	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix local-fix-undo \
-	test test-tools pins bench
+	test test-tools self-check pins bench
 
 # ------------------------------------------------------------------- help --
 help: ## List these targets (make targets; `make functions` lists the Dagger functions)
@@ -249,6 +249,20 @@ local-fix: $(VENV_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, app
 
 local-fix-undo: $(VENV_STAMP) ## Put back every file the last local-fix changed
 	$(RUNNER) fix --undo
+
+# The project's own code, tests and benchmark through its own gate, one tree at a time (each test
+# folder has its own conftest.py) and every tree reported. It runs in the tests' venv, where dagger-io,
+# which the module imports, is installed beside the tools: this project's own dependency, the way a
+# project's dependencies make its imports resolvable.
+SELF_CHECK_TREES = .pipeline/src tests/helpers tests/core tests/dagger tests/delivery tests/perf tests/reports benchmarks
+
+self-check: $(VENV_STAMP) $(TEST_STAMP) ## The project's own gate over its module, tests and benchmark (SELF_CHECK_TREES)
+	@failed=; for tree in $(SELF_CHECK_TREES); do \
+		echo "== self-check: $$tree"; \
+		PYTHONPATH=.pipeline/src:tests MYPYPATH=.pipeline/src:tests $(TEST_VENV)/bin/python -P -m quality_gate \
+			run-all --source "$$tree" --config .config || failed="$$failed $$tree"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "self-check failed:$$failed" >&2; exit 1; fi
 
 test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
 	$(strip $(TEST_VENV)/bin/python -m pytest tests $(PYTEST_ARGS))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Command = Any  # quality_gate.execution.Command, imported once --pythonpath is known
+Command = Any  # quality_gate.runner.Command, imported once --pythonpath is known
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "rich"
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     src_path = Path(options.pythonpath).resolve()
     sys.path.insert(0, str(src_path))
     checks = importlib.import_module("quality_gate.checks").CHECKS
-    layout_type = importlib.import_module("quality_gate.execution").Layout
+    layout_type = importlib.import_module("quality_gate.runner").Layout
 
     work = Path(options.work).resolve()
     tree = fetch(work)
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = layout_type(source=PACKAGE, config=str(config), workdir=str(tree))
     env = {**os.environ, "PYTHONPATH": str(src_path), "PYTHONDONTWRITEBYTECODE": "1"}
     commands = {tool: checks[tool].command(layout) for tool in TOOLS}
-    tool_environment = importlib.import_module("quality_gate.execution").TOOL_ENVIRONMENT
+    tool_environment = importlib.import_module("quality_gate.runner").TOOL_ENVIRONMENT
     bench = Bench(tree, work, config, commands, env, _supports_no_cache(env, tree), tool_environment)
     print(_machine(), flush=True)
     print(f"config: {config}", flush=True)

@@ -5,25 +5,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
 import pytest
-
-from .support import CONFIG, FIXTURES, PIPELINE_SRC, REPO, gate_command, snapshot, tool_env, tree
-
-if str(PIPELINE_SRC) not in sys.path:  # the suite also runs without PYTHONPATH=.pipeline/src
-    sys.path.insert(0, str(PIPELINE_SRC))
-
-from quality_gate import gate  # pylint: disable=wrong-import-order
-from quality_gate.execution import Layout  # pylint: disable=wrong-import-order
-from quality_gate.findings import ToolResult  # pylint: disable=wrong-import-order
-from quality_gate.functions import all_checks  # pylint: disable=wrong-import-order
-from quality_gate.local import LocalRunner  # pylint: disable=wrong-import-order
+from helpers.paths import CONFIG, FIXTURES, REPO, snapshot, tree
+from helpers.tools import tool_env
+from quality_gate import gate
+from quality_gate.findings import ToolResult
+from quality_gate.functions import all_checks
+from quality_gate.local_runner import LocalRunner
+from quality_gate.runner import Layout
 
 
 def layout(name: str, config: Path = CONFIG) -> Layout:
@@ -68,29 +62,3 @@ def gate_run(cache_root: Path) -> Callable[[str], TreeRun]:
         return done[name]
 
     return run
-
-
-OWN_GATE_TEST = "test_the_projects_own_code_passes_its_gate"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def own_gate(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[], subprocess.CompletedProcess[str]]]:
-    """`run-all --source .pipeline/src`, the slowest run, started in the background when the session begins."""
-    if not any(item.name == OWN_GATE_TEST for item in request.session.items):
-        yield lambda: pytest.fail(f"{OWN_GATE_TEST} was not collected")
-        return
-    argv, env = gate_command("run-all", "--source", ".pipeline/src", cache=tmp_path_factory.mktemp("own-gate-cache"))
-    with subprocess.Popen(
-        argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-
-        def result() -> subprocess.CompletedProcess[str]:
-            stdout, stderr = process.communicate(timeout=600)
-            return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
-
-        yield result
-        if process.poll() is None:  # the test was deselected or interrupted
-            process.kill()
-            process.communicate()

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import anyio
 import pytest
+from helpers.paths import CONFIG, FIXTURES, TOOLS, snapshot, tree
+from helpers.tools import OWN, Key
 from quality_gate import gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import ToolResult, Verdict
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
 from quality_gate.reports import summary
 
 from .conftest import TreeRun, layout
-from .support import CONFIG, FIXTURES, OWN, TOOLS, Key, snapshot, tree
 
 # Each tree holds findings that only this tool reports with the gate's configs.
 PLANTED = {"pylint_only": "pylint", "black_only": "black", "mypy_only": "mypy", "ruff_only": "ruff"}

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from .support import FIXTURES, PIPELINE_SRC, REPO, gate_command, tree
+from helpers.gate import gate_command
+from helpers.paths import FIXTURES, REPO, tree
 
 
 def gate(*args: str, cache: Path, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
@@ -98,20 +97,3 @@ def test_unknown_function_is_a_usage_error(cache_root: Path) -> None:
     assert done.returncode == 2, report(done)
     assert "invalid choice: 'nope'" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_the_projects_own_code_passes_its_gate(own_gate: Callable[[], subprocess.CompletedProcess[str]]) -> None:
-    """The module's Python passes pylint, black, mypy (against dagger-io) and ruff with the shipped configs."""
-    done = own_gate()  # `run-all --source .pipeline/src`, started with the session (see conftest)
-    assert done.returncode == 0, report(done)
-    assert done.stdout.rstrip().endswith("gate passed: pylint, black, mypy, ruff passed")
-
-
-OWN_TREES = ["tests/core", "tests/dagger", "tests/delivery", "tests/perf", "tests/reports", "benchmarks"]
-
-
-@pytest.mark.parametrize("source", OWN_TREES)
-def test_the_projects_tests_and_benchmark_pass_its_gate(cache_root: Path, source: str) -> None:
-    """All four tools with the shipped configs; tests/fixtures is left out, its findings are planted."""
-    done = gate("run-all", "--source", source, cache=cache_root, MYPYPATH=str(PIPELINE_SRC))
-    assert done.returncode == 0, report(done)

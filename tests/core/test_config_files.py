@@ -11,13 +11,14 @@ from pathlib import Path
 
 import anyio
 import pytest
+from helpers.gate import gate_command
+from helpers.paths import CONFIG
 from quality_gate import gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import Verdict
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
 
 from .conftest import layout
-from .support import CONFIG, gate_command
 
 CLEAN = '''"""A module nothing is wrong with."""
 
@@ -56,7 +57,7 @@ def test_unknown_config_key_could_not_run(
     tmp_path: Path, cache_root: Path, config_file: str, text: str, named: str
 ) -> None:
     """black warns and runs without the key; ruff stops: both are 'could not run', in one readable line."""
-    tool = next(name for name, check in CHECKS.items() if check.config_file == config_file)
+    tool = next(name for name, check in CHECKS.items() if check.tool.config_file == config_file)
     config = tmp_path / "config"
     shutil.copytree(CONFIG, config)
     (config / config_file).write_text(text, encoding="utf-8")

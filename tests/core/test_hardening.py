@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.gate import gate_command, make_project, run_gate, said
+from helpers.processes import processes
 from quality_gate import cli
-
-from .support import gate_command, make_project, processes, run_gate, said
 
 CLEAN = '"""Clean."""\n\n\ndef double(number: int) -> int:\n    """Twice."""\n    return number * 2\n'
 

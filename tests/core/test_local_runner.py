@@ -7,8 +7,8 @@ from pathlib import Path
 
 import anyio
 import pytest
-from quality_gate.execution import Command, Layout
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
+from quality_gate.runner import Command, Layout, Tool
 
 PROBE = """import json, os, sys
 seen = {"seed": os.environ.get("PYTHONHASHSEED"), "cache": os.environ.get("PROBE_CACHE"), "cwd": os.getcwd()}
@@ -27,7 +27,7 @@ def test_tools_get_the_fixed_hash_seed_and_their_cache_directory(
     monkeypatch.setenv("PYTHONPATH", str(modules))
     monkeypatch.setenv("PYTHONHASHSEED", "random")
     runner = LocalRunner(Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "cache")
-    execution = anyio.run(runner.execute, Command("probe", "env_probe", (), "PROBE_CACHE", "probe.toml"))
+    execution = anyio.run(runner.execute, Command(Tool("probe", "env_probe", "PROBE_CACHE", "probe.toml"), ()))
     assert execution.exit_code == 0, execution.stderr
     assert json.loads(execution.stdout) == {
         "seed": "0",

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import anyio
 import pytest
+from helpers.paths import TOOLS
+from helpers.processes import Process, left_in_sessions, tool_children
 from quality_gate import gate
-from quality_gate.execution import Command, Execution, Layout
 from quality_gate.findings import Verdict
 from quality_gate.functions import all_checks
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
 from quality_gate.reports import summary
+from quality_gate.runner import Command, Execution, Layout
 
 from .conftest import TreeRun, layout
-from .support import TOOLS, Process, left_in_sessions, tool_children
 
 ROW = re.compile(r"^(?P<tool>\S+)\s{2,}(?P<verdict>\S.*?)\s{2,}(?P<findings>\d+)\s{2,}(?P<seconds>\d+\.\d\d)$")
 
@@ -80,7 +81,7 @@ class RuffFailsFirst:  # pylint: disable=too-few-public-methods  # a Runner
 
     async def execute(self, command: Command) -> Execution:
         """Run the command for real, in the order described above."""
-        if command.tool == "ruff":
+        if command.tool.name == "ruff":
             with anyio.fail_after(30):
                 while not tool_children(("pylint",)):
                     await anyio.sleep(0.02)
@@ -88,7 +89,7 @@ class RuffFailsFirst:  # pylint: disable=too-few-public-methods  # a Runner
             self.running_when_ruff_failed = tool_children()
             self.ruff_failed_at = time.perf_counter()
             return execution
-        if command.tool == "pylint":
+        if command.tool.name == "pylint":
             slow = tuple(".pipeline/src" if arg == self.layout.source else arg for arg in command.args)
             return await self.inner.execute(dataclasses.replace(command, args=slow))
         execution = await self.inner.execute(command)
@@ -130,7 +131,7 @@ class RaisesFor:  # pylint: disable=too-few-public-methods  # a Runner
 
     async def execute(self, command: Command) -> Execution:
         """Raise for the chosen tool, run the others."""
-        if command.tool == self.tool:
+        if command.tool.name == self.tool:
             raise ConnectionError("engine connection lost\nsecond line")
         return await self.inner.execute(command)
 

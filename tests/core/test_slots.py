@@ -11,9 +11,10 @@ from pathlib import Path
 
 import anyio
 import pytest
+from helpers.paths import PIPELINE_SRC
 from quality_gate.checks import CHECKS
-from quality_gate.execution import Command, Execution, Layout
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
+from quality_gate.runner import Command, Execution, Layout, Tool
 from quality_gate.slots import CpuSlots
 
 # A stand-in tool: sleeps, then prints when it ran and how many workers it was told to use.
@@ -47,7 +48,8 @@ class Span:
 def probe(name: str, priority: int, seconds: float, workers: bool = False) -> Command:
     """The probe as a tool with this priority; with `workers`, it is told its CPUs as black is."""
     variable = "PROBE_WORKERS" if workers else None
-    return Command(name, "slot_probe", (str(seconds),), f"{name.upper()}_CACHE", "probe.toml", priority, variable)
+    tool = Tool(name, "slot_probe", f"{name.upper()}_CACHE", "probe.toml", priority, variable)
+    return Command(tool, (str(seconds),))
 
 
 def run_together(runner: LocalRunner, commands: list[Command]) -> dict[str, Span]:
@@ -59,7 +61,7 @@ def run_together(runner: LocalRunner, commands: list[Command]) -> dict[str, Span
             for command in commands:
 
                 async def one(command: Command = command) -> None:
-                    executions[command.tool] = await runner.execute(command)
+                    executions[command.tool.name] = await runner.execute(command)
 
                 group.start_soon(one)
 
@@ -86,8 +88,15 @@ def test_four_tools_on_two_cpus_never_overlap_more_than_two(probe_runner: LocalR
 
 
 def test_tools_asking_in_run_alls_order_start_by_priority(probe_runner: LocalRunner) -> None:
-    """run-all starts pylint, black, mypy, ruff in that order: the free CPU goes to ruff, not to whoever asked first."""
-    commands = [probe("pylint", 0, 0.8), probe("black", 3, 0.1, True), probe("mypy", 2, 0.1), probe("ruff", 1, 0.1)]
+    """run-all starts pylint, black, mypy, ruff in that order: the free CPU goes to ruff, not to whoever asked first.
+
+    The probes stand in for the real checks, with their priorities and black's workers: what README promises.
+    """
+    seconds = {"pylint": 0.8, "black": 0.1, "mypy": 0.1, "ruff": 0.1}
+    commands = [
+        probe(name, check.tool.priority, seconds[name], check.tool.workers_variable is not None)
+        for name, check in CHECKS.items()
+    ]
     seen = run_together(probe_runner, commands)
     order = sorted(seen, key=lambda name: seen[name].started)
     assert set(order[:2]) == {"pylint", "ruff"}, order  # granted together: which starts first is the OS's call
@@ -98,19 +107,6 @@ def test_a_tool_with_workers_gets_every_free_cpu_when_alone(probe_runner: LocalR
     """`make local-format` alone: black's workers use the whole machine, as black's own default would."""
     seen = run_together(probe_runner, [probe("multi", 3, 0.0, True)])
     assert seen["multi"].workers == "2"
-
-
-def test_the_checks_order_pylint_first_then_shortest_and_black_takes_workers() -> None:
-    """The order the slots serve: pylint (longest, one process), then ruff, mypy, black; black can use workers."""
-    layout = Layout(source="src", config=".config", workdir=".")
-    commands = {name: check.command(layout) for name, check in CHECKS.items()}
-    assert sorted(commands, key=lambda name: commands[name].priority) == ["pylint", "ruff", "mypy", "black"]
-    assert {name: command.workers_variable for name, command in commands.items()} == {
-        "pylint": None,
-        "ruff": None,
-        "mypy": None,
-        "black": "BLACK_NUM_WORKERS",
-    }
 
 
 def test_waiters_are_served_by_priority_then_arrival() -> None:
@@ -164,7 +160,7 @@ def test_usable_cpus_follows_the_affinity_mask() -> None:
         "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
         "from quality_gate.slots import usable_cpus; print(usable_cpus(), os.cpu_count())"
     )
-    source = Path(__file__).resolve().parents[2] / ".pipeline" / "src"
+    source = PIPELINE_SRC
     environment = {**os.environ, "PYTHONPATH": str(source)}
     done = subprocess.run([sys.executable, "-c", narrowed], env=environment, capture_output=True, text=True, check=True)
     usable, counted = done.stdout.split()

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.gate import make_project, run_gate, said
+from helpers.paths import REPO
 from packaging.requirements import Requirement
-
-from .support import REPO, make_project, run_gate, said
 
 TYPED_USER = '"""Uses a value from a sibling package."""\n\nfrom b import VALUE\n\nTOTAL: int = VALUE + 1\n'
 
@@ -122,3 +122,19 @@ def test_the_tools_environment_holds_exactly_the_pins() -> None:
     done = subprocess.run([python, "-m", "pip", "freeze"], capture_output=True, text=True, check=True)
     installed = {line.lower().replace("_", "-") for line in done.stdout.split()}
     assert installed == pinned(REPO / ".config" / "requirements.txt")
+
+
+def test_a_moved_module_is_reported_at_its_new_path(tmp_path: Path) -> None:
+    """mypy 2.4's cache maps a module to the path it had: after a move it named a file that no longer exists.
+
+    Its cache is kept per set of files, so a move starts it afresh (and moving back finds the old one warm).
+    """
+    root = make_project(tmp_path / "p", {"src/a/planted.py": 'VALUE: int = "one"\n'})
+    cache = tmp_path / "cache"
+    first = run_gate(root, "mypy", cache=cache)
+    assert "src/a/planted.py:1:" in first.stdout, said(first)
+    (root / "src" / "c").mkdir()
+    (root / "src" / "a" / "planted.py").rename(root / "src" / "c" / "planted.py")
+    moved = run_gate(root, "mypy", cache=cache)
+    assert moved.returncode == 1 and "src/c/planted.py:1:" in moved.stdout, said(moved)
+    assert "src/a/planted.py" not in moved.stdout

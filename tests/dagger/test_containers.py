@@ -6,41 +6,43 @@
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
 from typing import Any, cast
 
 import anyio
 import dagger
 import dagger.mod
 import pytest
-from _chains import chain, gate, index
 from dagger.mod._exceptions import FunctionError
-from quality_gate import engine
+from helpers.chains import chain, gate, index
+from quality_gate import dagger_runner, local_runner
 from quality_gate.checks import CHECKS
-from quality_gate.execution import Layout
-from quality_gate.fixes import FIXERS
-from quality_gate.functions import SINGLE
+from quality_gate.fixes import FIXERS, run_fixers
+from quality_gate.functions import single
 from quality_gate.main import GateError, QualityGate
+from quality_gate.runner import Execution, Layout
 
 
 def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
     qg = gate(source_path)
     runner = qg._runner()  # pylint: disable=protected-access
-    return chain(runner.container(CHECKS[SINGLE[function]].command(runner.layout)))
+    return chain(runner.container(single()[function].command(runner.layout)))
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_base_image_is_python_313_slim(function: str) -> None:
     steps = container_for(function)
     assert steps[0] == ("container", {})
     assert steps[1] == ("from", {"address": "python:3.13-slim"})
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_pinned_tools_install_with_hashes_before_the_source_is_mounted(function: str) -> None:
     steps = container_for(function)
     pip_cache = index(steps, "withMountedCache", path="/root/.cache/pip")
     pins = index(steps, "withFile", path="/opt/quality-gate/requirements.txt")
-    install = index(steps, "withExec", args=["pip", "install", "--require-hashes", "-r", engine.PINS_PATH])
+    install = index(steps, "withExec", args=["pip", "install", "--require-hashes", "-r", dagger_runner.PINS_PATH])
     source = index(steps, "withMountedDirectory", path="/gate/src")
     assert pip_cache < install and pins < install < source
     assert steps[pip_cache][1]["cache"] == [("cacheVolume", {"key": "quality-gate-pip"})]
@@ -48,7 +50,7 @@ def test_pinned_tools_install_with_hashes_before_the_source_is_mounted(function:
     assert "expect" not in steps[install][1], "a failed install must fail, not be interpreted"
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_source_mounted_and_workdir_is_the_repository_root(function: str) -> None:
     steps = container_for(function)
     source = steps[index(steps, "withMountedDirectory", path="/gate/src")][1]["source"]
@@ -57,60 +59,79 @@ def test_source_mounted_and_workdir_is_the_repository_root(function: str) -> Non
     assert index(steps, "withWorkdir", path="/gate") < len(steps) - 1
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_only_the_tools_own_config_file_is_mounted(function: str) -> None:
     """Editing one tool's configuration leaves the other tools' cached results valid."""
-    check = CHECKS[SINGLE[function]]
+    check = single()[function]
     steps = container_for(function)
     mounted = [args for field, args in steps if field == "withMountedFile"]
-    assert [args["path"] for args in mounted] == [f"/gate-config/{check.config_file}"]
-    assert mounted[0]["source"][-2:] == [("directory", {"path": ".config"}), ("file", {"path": check.config_file})]
+    assert [args["path"] for args in mounted] == [f"/gate-config/{check.tool.config_file}"]
+    assert mounted[0]["source"][-2:] == [("directory", {"path": ".config"}), ("file", {"path": check.tool.config_file})]
     directories = [args["path"] for field, args in steps if field in {"withMountedDirectory", "withDirectory"}]
     assert directories == ["/gate/src"], "only the source folder, never the whole repository"
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_each_tool_has_its_cache_volume_and_variable(function: str) -> None:
-    check = CHECKS[SINGLE[function]]
+    check = single()[function]
     steps = container_for(function)
     cache_dir = f"/cache/{check.name}"
     mount = steps[index(steps, "withMountedCache", path=cache_dir)][1]
     assert mount["cache"] == [("cacheVolume", {"key": f"quality-gate-{check.name}"})]
-    index(steps, "withEnvVariable", name=check.cache_variable, value=cache_dir)
+    index(steps, "withEnvVariable", name=check.tool.cache_variable, value=cache_dir)
+    runner = gate()._runner("f1le5e7")  # pylint: disable=protected-access
+    steps = chain(runner.container(check.command(runner.layout)))
+    mount = steps[index(steps, "withMountedCache", path=cache_dir)][1]
+    per_file_set = "-f1le5e7" if check.name == "mypy" else ""  # mypy replays a moved file's old path
+    assert mount["cache"] == [("cacheVolume", {"key": f"quality-gate-{check.name}{per_file_set}"})]
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_last_step_is_the_checks_command_accepting_any_exit_code(function: str) -> None:
-    check = CHECKS[SINGLE[function]]
+    check = single()[function]
     field, args = container_for(function)[-1]
     layout = Layout(source="src", config="/gate-config", workdir="/gate")
     assert field == "withExec"
     assert args["args"] == ["python", *check.command(layout).argv]
     assert args["expect"] == "ANY"
-    assert args["args"][:3] == ["python", "-m", check.module]
+    assert args["args"][:3] == ["python", "-m", check.tool.module]
     assert args["args"][-1] == "src"
-    assert f"/gate-config/{check.config_file}" in args["args"]
+    assert f"/gate-config/{check.tool.config_file}" in args["args"]
 
 
-@pytest.mark.parametrize("function", list(SINGLE))
+@pytest.mark.parametrize("function", list(single()))
 def test_tools_run_with_a_fixed_hash_seed_like_the_local_runner(function: str) -> None:
     steps = container_for(function)
     index(steps, "withEnvVariable", name="PYTHONHASHSEED", value="0")
 
 
 def test_checks_never_ask_a_tool_to_rewrite() -> None:
-    argv = {function: container_for(function)[-1][1]["args"] for function in SINGLE}
+    argv = {function: container_for(function)[-1][1]["args"] for function in single()}
     assert "--check" in argv["format"]
     assert "--no-fix" in argv["ruff"] and "--fix" not in argv["ruff"]
 
 
-def test_the_local_runner_sends_the_same_arguments() -> None:
-    """Paths aside, the local and the container command lines are one definition."""
-    container = Layout(source="src", config="/gate-config", workdir="/gate")
-    local = Layout(source="src", config=".config", workdir="/home/me/project")
-    for check in CHECKS.values():
-        here = [arg.replace(".config/", "/gate-config/") for arg in check.command(local).argv]
-        assert here == list(check.command(container).argv)
+@pytest.mark.parametrize("function", list(single()))
+def test_the_local_runner_starts_the_same_command_line(
+    function: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interpreter and config directory aside, the argv the local runner spawns is the one the container execs."""
+    spawned: list[list[str]] = []
+
+    async def record(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:
+        del cwd, env
+        spawned.append(argv)
+        return 0, "", ""
+
+    monkeypatch.setattr(local_runner, "run_process", record)
+    check = single()[function]
+    local = local_runner.LocalRunner(Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "c")
+    anyio.run(local.execute, check.command(local.layout))
+    [argv] = spawned
+    assert argv[:2] == [sys.executable, "-P"]
+    execed = container_for(function)[-1][1]["args"]
+    assert execed[0] == "python"
+    assert [arg.replace("/gate-config/", ".config/") for arg in execed[1:]] == argv[2:]
 
 
 def test_source_path_places_the_mount_so_paths_match_the_repository() -> None:
@@ -162,20 +183,32 @@ def test_function_error_is_still_the_sdks_private_escape_hatch(caplog: pytest.Lo
     assert [record for record in caplog.records if record.exc_info], "other errors are logged with a traceback"
 
 
-def test_fix_copies_the_source_runs_ruff_then_black_and_returns_a_changeset_from_the_repository_root() -> None:
+def test_fix_runs_the_local_fixers_on_a_copy_and_returns_a_changeset_from_the_repository_root(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Dagger fix is fixes.run_fixers over a ChainRunner: the same commands, order and config files as locally."""
     qg = gate()
-    layout = engine.layout("src")
     source, config = qg._source(), qg._config()  # pylint: disable=protected-access
-    container = engine.with_source(engine.toolbox(config), source, "src", writable=True)
-    for fixer in FIXERS:
-        container = engine.run_in(container, fixer.command(layout), config)
-    steps = chain(container)
+    writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, "src", writable=True)
+    runner = dagger_runner.ChainRunner(writable, config, dagger_runner.layout("src"))
+
+    async def done_without_an_engine(container: dagger.Container) -> Execution:
+        del container
+        return Execution(0, "", "", 0.0)
+
+    monkeypatch.setattr(dagger_runner, "collect", done_without_an_engine)
+    assert anyio.run(run_fixers, runner) is None
+    steps = chain(runner.container)
     index(steps, "withDirectory", path="/gate/src")
-    execs = [args for field, args in steps if field == "withExec" and args.get("expect") == "ANY"]
-    assert [args["args"][2] for args in execs] == ["ruff", "black"]
-    assert execs[0]["args"][3:5] == ["check", "--fix"]
-    assert "--check" not in execs[1]["args"]
-    changeset = chain(engine.changes(source, container.directory("/gate/src"), "src"))
+    execs = [args["args"] for field, args in steps if field == "withExec" and args.get("expect") == "ANY"]
+    local = Layout(source="src", config=".config", workdir="/repo")
+    assert execs == [["python", *fixer.command(runner.layout).argv] for fixer in FIXERS]
+    assert [[arg.replace(dagger_runner.CONFIG_DIR, ".config") for arg in argv[1:]] for argv in execs] == [
+        list(fixer.command(local).argv) for fixer in FIXERS
+    ], "the local fix runs the very same command lines"
+    mounted = [args["path"] for field, args in steps if field == "withMountedFile"]
+    assert mounted == [f"{dagger_runner.CONFIG_DIR}/{fixer.tool.config_file}" for fixer in FIXERS]
+    changeset = chain(dagger_runner.changes(source, runner.container.directory("/gate/src"), "src"))
     assert changeset[-1][0] == "changes"
     assert changeset[1][0] == "withDirectory" and changeset[1][1]["path"] == "src"
     assert ("directory", {"path": "/gate/src"}) in changeset[1][1]["source"]

@@ -31,8 +31,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers.paths import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / ".pipeline"
 SDIST_DIR = ROOT / ".tools" / "dagger-io-sdist"
 RUNTIME_UV = "0.10.3"  # sdk/python/runtime/images/uv/Dockerfile of Dagger 0.21

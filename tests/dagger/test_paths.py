@@ -22,14 +22,14 @@ from typing import Any
 
 import anyio
 import pytest
-from _chains import chain, index
-from _chains import gate as make_gate
-from quality_gate import engine, gate
+from helpers.chains import chain, index
+from helpers.chains import gate as make_gate
+from helpers.paths import REPO
+from quality_gate import dagger_runner, gate
 from quality_gate.checks import CHECKS
-from quality_gate.execution import TOOL_ENVIRONMENT, Command, Execution, Layout
 from quality_gate.reports import codequality
+from quality_gate.runner import TOOL_ENVIRONMENT, Command, Execution, Layout
 
-REPO = Path(__file__).resolve().parents[2]
 # As given on the command line, and the repository path each one means.
 SOURCE_PATHS = [("src", "src"), ("app/lib", "app/lib"), ("./app/", "app"), ("app/../lib", "lib"), (".", ".")]
 IDS = [given for given, _ in SOURCE_PATHS]
@@ -48,7 +48,7 @@ def test_source_read_mounted_and_checked_at_one_path(given: str, meant: str) -> 
     qg = make_gate(given)
     runner = qg._runner()  # pylint: disable=protected-access
     steps = chain(runner.container(CHECKS["ruff"].command(runner.layout)))
-    mount = posixpath.normpath(posixpath.join(engine.WORKDIR, meant))
+    mount = posixpath.normpath(posixpath.join(dagger_runner.WORKDIR, meant))
     source = steps[index(steps, "withMountedDirectory", path=mount)][1]["source"]
     assert source[-1] == ("directory", {"path": meant})
     assert steps[-1][1]["args"][-1] == meant
@@ -59,7 +59,7 @@ def test_source_read_mounted_and_checked_at_one_path(given: str, meant: str) -> 
 def test_fix_changeset_is_rooted_at_the_source_path(given: str, meant: str) -> None:
     source = make_gate(given)._source()
     fixed = source.with_new_file("new.py", "")
-    assert changeset_prefix(chain(engine.changes(source, fixed, given))) == meant
+    assert changeset_prefix(chain(dagger_runner.changes(source, fixed, given))) == meant
 
 
 class DiskRunner:  # pylint: disable=too-few-public-methods  # the Runner protocol is one method
@@ -70,7 +70,7 @@ class DiskRunner:  # pylint: disable=too-few-public-methods  # the Runner protoc
         self.cache = cache
 
     async def execute(self, command: Command) -> Execution:
-        env = {**os.environ, **TOOL_ENVIRONMENT, command.cache_variable: str(self.cache / command.tool)}
+        env = {**os.environ, **TOOL_ENVIRONMENT, command.tool.cache_variable: str(self.cache / command.tool.name)}
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, *command.argv],
@@ -93,13 +93,13 @@ def test_report_paths_carry_the_same_prefix(tmp_path: Path, given: str, meant: s
     (source / "bad.py").write_text(UNUSED_IMPORT, encoding="utf-8")
     config = tmp_path / "gate-config"
     config.mkdir()
-    shutil.copy2(REPO / ".config" / CHECKS["ruff"].config_file, config)
-    layout = dataclasses.replace(engine.layout(given), config=str(config), workdir=str(workdir))
+    shutil.copy2(REPO / ".config" / CHECKS["ruff"].tool.config_file, config)
+    layout = dataclasses.replace(dagger_runner.layout(given), config=str(config), workdir=str(workdir))
     assert layout.source == meant
 
     result = anyio.run(gate.run_check, DiskRunner(layout, tmp_path / "cache"), CHECKS["ruff"])
     paths = {entry["location"]["path"] for entry in codequality.entries([result])}
     assert paths == {posixpath.normpath(posixpath.join(meant, "bad.py"))}
     source_dir = make_gate(given)._source()
-    prefix = changeset_prefix(chain(engine.changes(source_dir, source_dir.with_new_file("bad.py", ""), given)))
+    prefix = changeset_prefix(chain(dagger_runner.changes(source_dir, source_dir.with_new_file("bad.py", ""), given)))
     assert paths == {posixpath.normpath(posixpath.join(prefix, "bad.py"))}, "a fix would land on the reported file"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.paths import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / ".pipeline"
 
 

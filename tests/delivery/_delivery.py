@@ -11,7 +11,8 @@ import sys
 import tarfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from helpers.paths import REPO
+
 MAIN_PY = REPO / ".pipeline" / "src" / "quality_gate" / "main.py"
 
 

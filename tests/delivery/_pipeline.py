@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _delivery import REPO, dagger_json_version, fake_release
+from _delivery import dagger_json_version, fake_release
+from helpers.paths import REPO
 from ruamel.yaml import YAML
 
 PACKAGE = REPO / ".ci" / "gitlab-ci-local" / "node_modules" / "gitlab-ci-local"

@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _delivery import REPO, dagger_json_version, registered_functions, tool
+from _delivery import dagger_json_version, registered_functions, tool
 from _pipeline import Pipeline, machine_arch, require_tools
+from helpers.paths import REPO
 from ruamel.yaml import YAML
 
 SOCKET_FILE = ".gitlab-ci.yml"

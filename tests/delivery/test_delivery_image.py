@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _delivery import REPO, dagger_json_version, fake_release, tool
+from _delivery import dagger_json_version, fake_release, tool
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
+from helpers.paths import REPO
 
 DOCKER_DIR = REPO / ".docker"
 DOCKERFILE = DOCKER_DIR / "Dockerfile"

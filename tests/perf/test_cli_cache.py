@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from helpers.paths import REPO as ROOT
 
 
 def gate(project: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:

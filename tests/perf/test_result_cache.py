@@ -13,19 +13,19 @@ from pathlib import Path
 
 import anyio
 import pytest
+from helpers.paths import REPO
 from quality_gate import gate
 from quality_gate.checks import CHECKS, Check
-from quality_gate.execution import Command, Execution, Layout
 from quality_gate.findings import ToolResult, Verdict
-from quality_gate.local import LocalRunner
+from quality_gate.local_runner import LocalRunner
 from quality_gate.result_cache import ResultCache
+from quality_gate.runner import Command, Execution, Layout
 from quality_gate.store import ResultStore, StoreError, private_directory, project_directory
 from quality_gate.tree import Snapshot
 
-REPO = Path(__file__).resolve().parents[2]
 RUFF_CLEAN = Execution(0, "[]", "", 0.5)
 MYPY_CLEAN = Execution(0, "", "", 0.5)
-CONFIG_FILES = frozenset(check.config_file for check in CHECKS.values())
+CONFIG_FILES = frozenset(check.tool.config_file for check in CHECKS.values())
 
 
 class CountingRunner:  # pylint: disable=too-few-public-methods  # a Runner
@@ -43,7 +43,7 @@ class CountingRunner:  # pylint: disable=too-few-public-methods  # a Runner
         self.ran.append(command)
         if self.on_run is not None:
             self.on_run()
-        return MYPY_CLEAN if command.tool == "mypy" else self.answer
+        return MYPY_CLEAN if command.tool.name == "mypy" else self.answer
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from helpers.gate import Project
 from quality_gate.checks import CHECKS
-from quality_gate.execution import Execution, Layout
 from quality_gate.findings import ToolResult
 from quality_gate.reports import codequality
-from sample_project import Project, make_project
+from quality_gate.runner import Execution, Layout
 
 BLOCK = "".join(f"    total = total + {index} * factor\n" for index in range(8))
 
@@ -44,10 +44,10 @@ def pylint_issues(project: Project) -> list[dict[str, Any]]:
 
 def test_numbers_in_messages_do_not_move_fingerprints(tmp_path: Path) -> None:
     files = {"src/long.py": long_module(), "src/other.py": other_module()}
-    before = pylint_issues(make_project(tmp_path / "before", files))
+    before = pylint_issues(Project.create(tmp_path / "before", files))
     rules = {issue["check_name"] for issue in before}
     assert {"pylint:C0302", "pylint:E0102", "pylint:R0801"} <= rules, rules
-    shifted = make_project(tmp_path / "after", files)
+    shifted = Project.create(tmp_path / "after", files)
     path = shifted.root / "src" / "long.py"
     path.write_text("# one line inserted above everything\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     after = pylint_issues(shifted)

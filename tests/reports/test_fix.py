@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.gate import Project
+from helpers.paths import REPO as ROOT
 from quality_gate import interrupts, undo
 from quality_gate.fixes import FIXERS
-from sample_project import ROOT, Project, make_project
 
 UNFORMATTED = '"""Needs black."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add."""\n    return a+b\n'
 FORMATTED = UNFORMATTED.replace("a+b", "a + b")
@@ -64,7 +65,7 @@ def test_a_module_that_re_exports_names_keeps_its_imports(tmp_path: Path) -> Non
         "src/pkg/user.py": '"""User."""\n\nfrom pkg.compat import JSONDecodeError\n\nERRORS = (JSONDecodeError,)\n',
         "src/pkg/ugly.py": UNFORMATTED,
     }
-    project = make_project(tmp_path, files)
+    project = Project.create(tmp_path, files)
     before = (project.root / "src" / "pkg" / "compat.py").read_bytes()
     done = project.gate("fix", "--yes")
     assert done.returncode == 0, said(done)
@@ -79,7 +80,7 @@ def test_a_module_that_re_exports_names_keeps_its_imports(tmp_path: Path) -> Non
 def test_a_fix_that_brings_in_a_finding_is_reported_and_exits_2(tmp_path: Path) -> None:
     """black puts two string literals on one line; pylint then reports implicit-str-concat (as on click 8.5.1)."""
     joined = '"""Message."""\n\nMESSAGE = (\n    "first part "\n    "second part"\n)\n'
-    project = make_project(tmp_path, {"src/message.py": joined})
+    project = Project.create(tmp_path, {"src/message.py": joined})
     done = project.gate("fix", "--yes")
     assert done.returncode == 2, said(done)
     assert "src/message.py:3:1: pylint W1404: Implicit string concatenation" in done.stdout, said(done)
@@ -112,7 +113,7 @@ def test_a_link_is_never_written_through(tmp_path: Path) -> None:
     (outside / "pkg").mkdir(parents=True)
     (outside / "lib.py").write_text(UNFORMATTED, encoding="utf-8")
     (outside / "pkg" / "mod.py").write_text(UNFORMATTED, encoding="utf-8")
-    project = make_project(tmp_path, {"src/own.py": UNFORMATTED})
+    project = Project.create(tmp_path, {"src/own.py": UNFORMATTED})
     (project.root / "src" / "lib.py").symlink_to(outside / "lib.py")
     (project.root / "src" / "pkg").symlink_to(outside / "pkg")
     done = project.gate("fix", "--yes")
@@ -124,7 +125,7 @@ def test_a_link_is_never_written_through(tmp_path: Path) -> None:
 
 
 def test_a_read_only_file_is_not_written_and_fix_says_so(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {"src/locked.py": UNFORMATTED, "src/open.py": UNFORMATTED})
+    project = Project.create(tmp_path, {"src/locked.py": UNFORMATTED, "src/open.py": UNFORMATTED})
     (project.root / "src" / "locked.py").chmod(0o444)
     before = state(project.root)
     done = project.gate("fix", "--yes")
@@ -134,7 +135,7 @@ def test_a_read_only_file_is_not_written_and_fix_says_so(tmp_path: Path) -> None
 
 
 def test_a_fixer_that_fails_makes_fix_exit_2_and_writes_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {"src/broken.py": "def broken(:\n    pass\n", "src/ugly.py": UNFORMATTED})
+    project = Project.create(tmp_path, {"src/broken.py": "def broken(:\n    pass\n", "src/ugly.py": UNFORMATTED})
     before = state(project.root)
     done = project.gate("fix", "--yes")
     assert done.returncode == 2, said(done)
@@ -149,7 +150,7 @@ def test_a_fixer_that_fails_makes_fix_exit_2_and_writes_nothing(tmp_path: Path) 
 def big_project(base: Path) -> Project:
     """Enough unformatted modules that the fixers are still at work a moment after they started."""
     body = "".join(f"\n\ndef f_{n}(value: int) -> int:\n    return value+{n}\n" for n in range(80))
-    return make_project(base, {f"src/pkg/mod_{index}.py": body for index in range(150)})
+    return Project.create(base, {f"src/pkg/mod_{index}.py": body for index in range(150)})
 
 
 def fixer_sessions(pid: int) -> set[int]:
@@ -203,7 +204,7 @@ def test_a_fix_interrupted_while_writing_leaves_each_file_as_it_was_or_as_fixed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The signal lands between two files: the written ones are whole, the others untouched, undo restores."""
-    project = make_project(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
+    project = Project.create(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
     before = state(project.root)
     real_write = undo.write_whole
     calls: list[Path] = []
@@ -246,11 +247,11 @@ def test_fixes_that_can_change_names_or_behaviour_are_reported_not_applied(tmp_p
         '"""Risky to fix."""\n\nimport sys\nimport os\nfrom json import loads\nfrom json import loads\n\n\n'
         'def same(text: str) -> bool:\n    """Same."""\n    return text is "x"\n'
     )
-    project = make_project(tmp_path, {"src/risky.py": risky})
+    project = Project.create(tmp_path, {"src/risky.py": risky})
     reported = project.gate("ruff").stdout
     for rule in ("F401", "F811", "I001", "F632"):
         assert f": {rule} " in reported, reported
     done = project.gate("fix", "--yes")
     assert done.returncode == 0, said(done)
     assert (project.root / "src" / "risky.py").read_text(encoding="utf-8") == risky
-    assert [fixer.tool for fixer in FIXERS] == ["ruff", "black"]
+    assert [fixer.tool.name for fixer in FIXERS] == ["ruff", "black"]

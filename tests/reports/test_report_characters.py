@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import xmlschema
-from sample_project import make_project
+from helpers.gate import Project
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).with_name("junit.xsd")))
 DOC = '"""Doc."""\n\n'
@@ -34,7 +34,7 @@ def texts(element: ET.Element) -> str:
 
 def test_a_nul_byte_in_the_source_keeps_both_reports_valid(tmp_path: Path) -> None:
     files = {"src/code.py": DOC + "X = 1\x00\n", "src/comment.py": DOC + "# note\x00\nY = 2\n"}
-    project = make_project(tmp_path, files)
+    project = Project.create(tmp_path, files)
     done = project.gate("report", "--output", "reports")
     assert done.returncode == 2, done  # black and mypy cannot parse code.py
     assert "Traceback" not in done.stderr
@@ -47,7 +47,7 @@ def test_a_nul_byte_in_the_source_keeps_both_reports_valid(tmp_path: Path) -> No
 
 def test_a_file_name_that_is_not_utf8_keeps_both_reports_valid(tmp_path: Path) -> None:
     name = os.fsdecode(b"src/b\xff.py")  # the byte 0xff, as Python keeps it: a lone surrogate
-    project = make_project(tmp_path, {name: "x=1\n", "src/fine.py": DOC + "Y = 2\n"})
+    project = Project.create(tmp_path, {name: "x=1\n", "src/fine.py": DOC + "Y = 2\n"})
     done = project.gate("report", "--output", "reports")
     assert done.returncode in {1, 2}, done
     assert "Traceback" not in done.stderr

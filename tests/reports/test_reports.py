@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import xmlschema
-from sample_project import Project
+from helpers.gate import Project
 
 SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).with_name("junit.xsd")))

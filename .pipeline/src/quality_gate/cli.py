@@ -15,14 +15,14 @@ from pathlib import Path
 from . import fix_command, gate, interrupts
 from .checks import Check
 from .checks.config import unconfigured
-from .execution import Layout
 from .findings import ToolResult, Verdict
-from .functions import SINGLE, all_checks, check_for
+from .functions import ALL_TOOLS, all_checks, check_for, single
 from .interrupts import Interrupted
-from .local import DEFAULT_TIMEOUT, LocalRunner
+from .local_runner import DEFAULT_TIMEOUT, LocalRunner
 from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
+from .runner import Layout, file_set_digest
 from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
 
@@ -36,7 +36,7 @@ class UsageError(Exception):
 def parser() -> argparse.ArgumentParser:
     """The command line, with the same names as the Dagger functions."""
     top = argparse.ArgumentParser(prog="python -P -m quality_gate", description=__doc__)
-    top.add_argument("function", choices=[*SINGLE, "run-all", "report", "fix"], help="what to run")
+    top.add_argument("function", choices=[*single(), *ALL_TOOLS], help="what to run")
     top.add_argument("--source", default="src", help="directory to check (default: src)")
     top.add_argument("--config", default=".config", help="directory of the tools' configuration (default: .config)")
     top.add_argument("--fail-fast", action="store_true", help="run-all: stop the other tools at the first failure")
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
 def prepare(args: argparse.Namespace) -> Plan:
     """The layout, the configuration, the caches and the project's snapshot; a UsageError for bad input."""
     root = project_root(Path.cwd())
-    checks = [check_for(args.function)] if args.function in SINGLE else all_checks()  # fix: all, to verify
+    checks = [check_for(args.function)] if args.function in single() else all_checks()  # fix: all, to verify
     where = layout(root, args.source, args.config)
     require_configs(args.config, checks)
     try:
@@ -145,13 +145,14 @@ def prepare(args: argparse.Namespace) -> Plan:
             f"no Python file under {args.source!r} (environments, caches and non-regular files are not checked); "
             "point --source at your code"
         )
-    runner = LocalRunner(where, project / "tools", timeout=args.timeout)
+    file_set = file_set_digest(snapshot.python_files())
+    runner = LocalRunner(where, project / "tools", timeout=args.timeout, file_set=file_set)
     return Plan(runner, checks, snapshot, cache, output, project)
 
 
 def result_cache(project: Path, snapshot: Snapshot, where: Layout) -> ResultCache:
     """The store of this project's results, seen through this run's snapshot."""
-    config_files = frozenset(check.config_file for check in all_checks())
+    config_files = frozenset(check.tool.config_file for check in all_checks())
     return ResultCache(ResultStore(project / "results"), snapshot, where, config_files)
 
 
@@ -193,7 +194,7 @@ def layout(root: Path, source: str, config: str) -> Layout:
 
 def require_configs(config: str, checks: Sequence[Check]) -> None:
     """Every tool's configuration file must be there before anything runs."""
-    missing = [check.config_file for check in checks if not (Path(config) / check.config_file).is_file()]
+    missing = [c.tool.config_file for c in checks if not (Path(config) / c.tool.config_file).is_file()]
     if missing:
         raise UsageError(f"missing in {config}: {', '.join(missing)}; copy them from the gate's .config/")
     problem = unconfigured(config, checks, _config_texts(config, checks))
@@ -206,7 +207,9 @@ def _config_texts(config: str, checks: Sequence[Check]) -> dict[str, str]:
     texts = {}
     for check in checks:
         with contextlib.suppress(OSError):
-            texts[check.config_file] = (Path(config) / check.config_file).read_text(encoding="utf-8", errors="replace")
+            texts[check.tool.config_file] = (Path(config) / check.tool.config_file).read_text(
+                encoding="utf-8", errors="replace"
+            )
     return texts
 
 

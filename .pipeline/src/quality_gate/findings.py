@@ -22,6 +22,12 @@ class Verdict(enum.Enum):
     CANCELLED = "cancelled"
 
 
+# How bad a finding is, in GitLab's words, and what kind it is, in Code Climate's: set by each check, so
+# reports never need to know a tool or its own words for severity.
+SEVERITIES = ("info", "minor", "major", "critical", "blocker")
+CATEGORIES = ("Bug Risk", "Complexity", "Style")
+
+
 @dataclass(frozen=True, order=True)
 class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record, one field per column
     """One problem a tool reported; positions are 1-based, paths relative to the working directory."""
@@ -32,11 +38,17 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     tool: str
     rule: str
     message: str
-    severity: str
+    severity: str  # one of SEVERITIES
+    category: str = "Bug Risk"  # one of CATEGORIES
     fixable: bool = False
     # What identifies the finding across runs when its path and message do not (set by the check):
     # report fingerprints hash it instead of the path and the message.
     identity: str = field(default="", compare=False)
+
+    @property
+    def position(self) -> str:
+        """`path:line:column`, the form editors and terminals link to."""
+        return f"{self.path}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

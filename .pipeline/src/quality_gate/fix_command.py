@@ -17,7 +17,7 @@ from . import gate, interrupts, local_fix, undo, verify
 from .checks import Check
 from .findings import ToolResult
 from .interrupts import Interrupted
-from .local import LocalRunner
+from .local_runner import LocalRunner
 from .result_cache import ResultCache
 from .store import private_directory
 from .tree import Snapshot

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .checks import CHECKS
 from .checks.base import unrooted
-from .execution import Command, Execution, Layout, Runner
+from .checks.black import Black
+from .checks.ruff import Ruff
+from .runner import Command, Execution, Layout, Runner, Tool
 
 # A fixer's own words for a file it could not read or write: ruff's E902 diagnostic, black's "error:" lines.
 COULD_NOT = re.compile(r"^(?P<what>(?:\S+?:\d+:\d+: E902 .*)|(?:error: .*))$", re.MULTILINE)
@@ -21,43 +22,33 @@ COULD_NOT = re.compile(r"^(?P<what>(?:\S+?:\d+:\d+: E902 .*)|(?:error: .*))$", r
 class Fixer:
     """A tool run in its rewriting mode, and the exit codes that mean it did its job."""
 
-    tool: str
+    tool: Tool
     mode: tuple[str, ...]
     done: frozenset[int]
 
     def command(self, layout: Layout) -> Command:
-        """The rewriting command line, with the same configuration file as the check."""
-        check = CHECKS[self.tool]
-        args = (*self.mode, "--config", check.config_path(layout), "--", layout.source)  # after --: never an option
-        return Command(
-            check.name,
-            check.module,
-            args,
-            check.cache_variable,
-            check.config_file,
-            check.priority,
-            check.workers_variable,
-        )
+        """The rewriting command line, with the same configuration file as the check; the source after `--`."""
+        return Command(self.tool, (*self.mode, "--config", self.tool.config_in(layout), "--", layout.source))
 
     def failure(self, execution: Execution) -> str | None:
         """Why the fix could not be applied, or None when the tool did its job on every file."""
         if execution.error is not None:
-            return f"{self.tool} could not run: {execution.error}"
+            return f"{self.tool.name} could not run: {execution.error}"
         said = COULD_NOT.findall(execution.stdout + "\n" + execution.stderr)
         if said:
-            return f"{self.tool} could not fix every file: {' | '.join(said[:3])}"
+            return f"{self.tool.name} could not fix every file: {' | '.join(said[:3])}"
         if execution.exit_code in self.done:
             return None
         lines = (execution.stderr.strip() or execution.stdout.strip()).splitlines()
-        return f"{self.tool} could not fix (exit code {execution.exit_code}): {' | '.join(lines[-3:])}"
+        return f"{self.tool.name} could not fix (exit code {execution.exit_code}): {' | '.join(lines[-3:])}"
 
 
 # ruff first (it may reorder or rewrite code), black last so that its layout is final. ruff exits 1 when
 # findings that it cannot fix remain: the fix itself still succeeded. Only ruff's safe fixes are applied,
 # and the shipped configuration makes the ones that can change a module's names or behaviour unfixable.
 FIXERS = (
-    Fixer("ruff", ("check", "--fix", "--output-format=concise"), frozenset({0, 1})),
-    Fixer("black", ("--quiet",), frozenset({0})),
+    Fixer(Ruff.tool, ("check", "--fix", "--output-format=concise"), frozenset({0, 1})),
+    Fixer(Black.tool, ("--quiet",), frozenset({0})),
 )
 
 

@@ -1,18 +1,27 @@
-"""The gate's public function names and the check each one runs, shared by both front doors."""
+"""The gate's public function names and the check each one runs: one table for both front doors.
+
+Derived from the checks themselves (each names its function), so a new tool is one file in checks/ and
+one line in checks/__init__.py; the CLI, the benchmark and the tests of the makefile and CI read it here.
+"""
 
 from __future__ import annotations
 
 from .checks import CHECKS, Check
 
-# Function name (as in `make lint`, `dagger call lint`) -> the check it runs.
-SINGLE: dict[str, str] = {"lint": "pylint", "format": "black", "mypy": "mypy", "ruff": "ruff"}
+# The functions that run every tool, after the one-tool functions: `make run-all`, `dagger call run-all`.
+ALL_TOOLS = ("run-all", "report", "fix")
+
+
+def single() -> dict[str, Check]:
+    """Function name (as in `make lint`, `dagger call lint`) -> the check it runs, in the summary's order."""
+    return {check.function: check for check in CHECKS.values()}
 
 
 def check_for(function: str) -> Check:
     """The check behind a single-tool function."""
-    return CHECKS[SINGLE[function]]
+    return single()[function]
 
 
 def all_checks() -> list[Check]:
     """Every check, in the order the summary lists them."""
-    return [CHECKS[name] for name in SINGLE.values()]
+    return list(CHECKS.values())

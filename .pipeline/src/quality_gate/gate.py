@@ -8,9 +8,9 @@ from collections.abc import Collection, Iterable
 import anyio
 
 from .checks import Check
-from .execution import Execution, Runner
 from .findings import Outcome, ToolResult, Verdict, headline
 from .result_cache import ResultCache
+from .runner import Execution, Runner
 
 
 async def run_check(

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import undo
-from .execution import Layout
 from .fixes import run_fixers
-from .local import LocalRunner
+from .local_runner import LocalRunner
+from .runner import Layout
 from .tree import Snapshot
 from .workspace import Change, Workspace
 

@@ -8,32 +8,20 @@ import dagger
 from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, object_type
 from dagger.mod._exceptions import FunctionError
 
-from . import engine, gate
+from . import dagger_runner, gate
 from .checks import CHECKS, Check
 from .checks.config import unconfigured
 from .findings import ToolResult
-from .fixes import FIXERS
+from .fixes import FIXERS, run_fixers
 from .functions import all_checks, check_for
 from .reports import files as report_files
 from .reports import summary
+from .runner import file_set_digest
+from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
 # (.gitignore'd files are left out by Dagger itself.)
-WORKSPACE_IGNORE = [
-    "**/.git",
-    "**/.venv",
-    "**/venv",
-    "**/__pycache__",
-    "**/*.pyc",
-    "**/.mypy_cache",
-    "**/.ruff_cache",
-    "**/.pytest_cache",
-    "**/.cache",
-    "**/.tox",
-    "**/.nox",
-    "**/node_modules",
-    "**/*.egg-info",
-]
+WORKSPACE_IGNORE = [*(f"**/{name}" for name in sorted(NEVER_SOURCE_DIRS)), "**/*.pyc", "**/*.egg-info"]
 
 
 class GateError(FunctionError):
@@ -92,8 +80,8 @@ class QualityGate:
         fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
     ) -> str:
         """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
-        runner = await self._checked_runner(all_checks())
-        results = await gate.run_all(runner, all_checks(), fail_fast)
+        runner, files = await self._prepared(all_checks())
+        results = await gate.run_all(runner, all_checks(), fail_fast, files=files)
         return _verdict(results, summary.overall(results))
 
     @function
@@ -102,7 +90,8 @@ class QualityGate:
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
-        results = await gate.run_all(await self._checked_runner(all_checks()), all_checks())
+        runner, files = await self._prepared(all_checks())
+        results = await gate.run_all(runner, all_checks(), files=files)
         reports = dag.directory()
         for name, text in report_files.render_all(results).items():
             reports = reports.with_new_file(name, text)
@@ -112,57 +101,58 @@ class QualityGate:
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        layout = (await self._checked_runner([CHECKS[fixer.tool] for fixer in FIXERS])).layout
+        layout = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS]))[0].layout
         source, config = self._source(), self._config()
-        container = engine.with_source(engine.toolbox(config), source, self.source_path, writable=True)
-        for fixer in FIXERS:
-            container = engine.run_in(container, fixer.command(layout), config)
-            failure = fixer.failure(await engine.collect(container))
-            if failure:
-                raise GateError(failure)
-        fixed = container.directory(engine.source_mount(self.source_path))
-        return engine.changes(source, fixed, self.source_path)
+        writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path, writable=True)
+        chain = dagger_runner.ChainRunner(writable, config, layout)
+        failure = await run_fixers(chain)  # the same fixers, in the same order, as the local fix
+        if failure:
+            raise GateError(failure)
+        fixed = chain.container.directory(dagger_runner.source_mount(self.source_path))
+        return dagger_runner.changes(source, fixed, self.source_path)
 
     async def _single(self, function_name: str) -> str:
         tool = check_for(function_name)
-        result = await gate.run_check(await self._checked_runner([tool]), tool)
+        runner, files = await self._prepared([tool])
+        result = await gate.run_check(runner, tool, files=files)
         return _verdict([result], summary.single(result))
 
     def _source(self) -> dagger.Directory:
         """The source, read from the one repository at source_path: the same path mounts it and names its files."""
         try:
-            return engine.source_dir(self.workspace, self.source_path)
+            return dagger_runner.source_dir(self.workspace, self.source_path)
         except ValueError as error:
             raise GateError(str(error)) from None
 
     def _config(self) -> dagger.Directory:
         """The configuration, read from the same repository at config_path."""
         try:
-            return engine.config_dir(self.workspace, self.config_path)
+            return dagger_runner.config_dir(self.workspace, self.config_path)
         except ValueError as error:
             raise GateError(str(error)) from None
 
-    async def _checked_runner(self, checks: list[Check]) -> engine.ContainerRunner:
-        """The runner, once the source holds Python and each config file configures its tool.
+    async def _prepared(self, checks: list[Check]) -> tuple[dagger_runner.ContainerRunner, list[str]]:
+        """The runner and the source's Python files, once there are some and each config file configures its tool.
 
         Tools given nothing to check would pass; given a config file without their section, they would run with
         their defaults.
         """
-        runner = self._runner()
-        if not await self._source().glob("**/*.py"):
+        source = self._source()
+        files = [path for suffix in PYTHON_SUFFIXES for path in await source.glob(f"**/*{suffix}")]
+        if not files:
             raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source-path DIR")
         config = self._config()
         present = set(await config.entries())
-        names = [check.config_file for check in checks if check.config_file in present]
+        names = [check.tool.config_file for check in checks if check.tool.config_file in present]
         problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
         if problem:
             raise GateError(problem)
-        return runner
+        return self._runner(file_set_digest(files)), files
 
-    def _runner(self) -> engine.ContainerRunner:
+    def _runner(self, file_set: str = "") -> dagger_runner.ContainerRunner:
         source, config = self._source(), self._config()
-        base = engine.with_source(engine.toolbox(config), source, self.source_path)
-        return engine.ContainerRunner(base, config, engine.layout(self.source_path))
+        base = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path)
+        return dagger_runner.ContainerRunner(base, config, dagger_runner.layout(self.source_path), file_set)
 
 
 def _verdict(results: list[ToolResult], text: str) -> str:

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .execution import Command, Execution, Layout
+from .runner import Command, Execution, Layout
 from .store import ResultStore
 from .tree import Snapshot, ancestors
 
@@ -42,20 +42,20 @@ class ResultCache:
         others = frozenset(
             posixpath.normpath(posixpath.join(self.layout.config, name))
             for name in self.config_files
-            if name != command.config_file
+            if name != command.tool.config_file
         )
         digest = hashlib.sha256()
         for part in (
-            command.tool,
-            command.module,
-            command.cache_variable,
+            command.tool.name,
+            command.tool.module,
+            command.tool.cache_variable,
             *command.argv,
             self.environment,
             self.layout.workdir,
             self.layout.source,
             self.layout.config,
             self.snapshot.digest(others),
-            config_digest(Path(self.layout.workdir, self.layout.config), command.config_file, self.config_files),
+            config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, self.config_files),
         ):
             data = part.encode("utf-8", "surrogateescape")
             digest.update(len(data).to_bytes(8, "big") + data)

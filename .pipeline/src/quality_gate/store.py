@@ -10,11 +10,12 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
 
-from .execution import Execution
+from .runner import Execution
 
 FORMAT = "quality-gate-result/2"
 MAX_ENTRIES = 256
@@ -52,6 +53,21 @@ def project_directory(cache_root: Path, project: Path) -> Path:
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in project.name)[:40] or "root"
     digest = hashlib.sha256(str(project).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return private_directory(projects / f"{name}-{digest}")
+
+
+def cache_for_file_set(directory: Path, file_set: str, keep: int = 4) -> Path:
+    """A tool's cache for one set of files, the `keep` most recently used sets kept (a file moved back hits)."""
+    chosen = directory / file_set
+    try:
+        directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        chosen.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        os.utime(chosen)
+        others = sorted((path for path in directory.iterdir() if path != chosen), key=_mtime, reverse=True)
+        for old in others[keep - 1 :]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass  # a cache that cannot be tidied is still a cache
+    return chosen
 
 
 class ResultStore:

@@ -26,6 +26,8 @@ CACHE_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_ca
 # (pip rewrites what it installs), the rest not at all; outside the source they are skipped whole.
 ENV_DIRS = frozenset({".venv", "venv", ".tox", ".nox", "node_modules", ".eggs"})
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Directories no tool is given as source (their Python files count for black, by name, see the walk).
+NEVER_SOURCE_DIRS = VCS_DIRS | CACHE_DIRS | ENV_DIRS
 # Files above the project root that decide what black and ruff walk (a root without .git looks higher).
 ANCESTOR_FILES = (".gitignore", ".ignore", "pyproject.toml")
 

@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .checks.base import position
 from .findings import Finding, ToolResult, Verdict, identity
 
 
@@ -33,7 +32,7 @@ class Verification:
         new = [finding for _, _, _, found in self.rows for finding in found]
         if new:
             lines.append("findings the fix brought in:")
-            lines += [f"  {position(f)}: {f.tool} {f.rule}: {f.message.splitlines()[0]}" for f in new]
+            lines += [f"  {f.position}: {f.tool} {f.rule}: {f.message.splitlines()[0]}" for f in new]
         lines += [f"{tool} could not run after the fix" for tool in self.broken_after]
         return "\n".join(lines)
 

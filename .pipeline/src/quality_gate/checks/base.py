@@ -6,9 +6,11 @@ import json
 import posixpath
 import re
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
-from ..execution import Command, Execution, Layout
 from ..findings import Finding, Listing, Outcome, Verdict, count, headline
+from ..runner import Command, Execution, Layout, Tool
+from ..tree import PYTHON_SUFFIXES
 
 # What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.
 NO_FILES = re.compile(r"No Python files (are present|found)")
@@ -18,33 +20,37 @@ class OutputError(ValueError):
     """The tool's machine-readable output could not be read."""
 
 
-class Check(ABC):
-    """One tool: its command line, what its exit codes mean, and how to read its output."""
+@dataclass(frozen=True)
+class Reading:
+    """One execution read once by its check: the verdict, findings and text, and why it may not have run."""
 
-    name: str
-    module: str
-    cache_variable: str
-    config_file: str
-    priority: int  # start order when CPUs are short: the longest tool first, then the rest shortest first
-    workers_variable: str | None = None
-    suffixes: tuple[str, ...] = (".py", ".pyi")  # the files it checks: given none of them, it cannot run
+    verdict: Verdict  # what the tool's exit code and its own messages say
+    findings: list[Finding]
+    listing: Listing  # the findings in the tool's familiar text form, and what it said besides
+    reason: str  # why it could not run, should the verdict be that (or findings be missing)
+    detail: str = ""  # the end of the headline when it ran; by default the number of findings
+    unreadable: str | None = None  # why its machine-readable output could not be read
+
+
+class Check(ABC):
+    """One tool: its command line, what its exit codes and output mean."""
+
+    tool: Tool
+    function: str  # the gate's function that runs it alone: `make lint`, `dagger call lint`
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES  # the files it checks: given none of them, it cannot run
+
+    @property
+    def name(self) -> str:
+        """The tool's name, as findings, summaries and reports show it."""
+        return self.tool.name
 
     def command(self, layout: Layout) -> Command:
         """The invocation for this layout, the same under every runner."""
-        arguments = tuple(self.arguments(layout))
-        return Command(
-            self.name,
-            self.module,
-            arguments,
-            self.cache_variable,
-            self.config_file,
-            self.priority,
-            self.workers_variable,
-        )
+        return Command(self.tool, tuple(self.arguments(layout)))
 
     def config_path(self, layout: Layout) -> str:
         """The tool's configuration file inside the layout's config directory."""
-        return posixpath.join(layout.config, self.config_file)
+        return self.tool.config_in(layout)
 
     @abstractmethod
     def config_problem(self, text: str) -> str | None:
@@ -54,60 +60,62 @@ class Check(ABC):
     def arguments(self, layout: Layout) -> list[str]:
         """The tool's arguments; never ones that let it rewrite the source."""
 
-    def classify(self, exit_code: int) -> Verdict:
-        """What the tool's exit code says; black, mypy and ruff share 0 clean, 1 findings, else broken."""
-        return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
-
     @abstractmethod
-    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        """The findings in the tool's machine-readable output; raises OutputError when unreadable."""
-
-    @abstractmethod
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
-        """The findings in the tool's familiar text form, one entry per finding in their order."""
-
-    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        """Why the tool itself failed; by default the last lines it wrote to stderr."""
-        del findings
-        if NO_FILES.search(execution.stderr):
-            return f"it found no Python file to check in {layout.source} (excluded by .gitignore or the config?)"
-        return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
-
-    def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
-        """The end of the headline for a tool that ran."""
-        del verdict, execution
-        return count(len(findings), "finding")
-
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
-        """A second look at the verdict once the findings are known; by default a tool that checked nothing failed."""
-        del findings, layout
-        if NO_FILES.search(execution.stderr):
-            return Verdict.BROKEN
-        return verdict
+    def read(self, execution: Execution, layout: Layout) -> Reading:
+        """This tool's output read once: verdict, findings, text, and the reason it could not run if it did not."""
 
     def interpret(self, execution: Execution, layout: Layout) -> Outcome:
-        """Verdict, findings and output of one execution; a tool that failed is never taken for findings."""
+        """The rules every tool shares: a tool that failed, checked nothing or cannot be read is never findings."""
         if execution.error is not None:
             return _broken(self.name, execution.error, (), Listing((), execution.error))
-        verdict = self.classify(execution.exit_code)
-        try:
-            findings = sorted(self.parse(execution, layout))
-        except OutputError as error:
-            if verdict is not Verdict.BROKEN:
-                reason = f"its output could not be read ({error}); exit code {execution.exit_code}"
-                return _broken(self.name, reason, (), Listing((), joined(execution.stdout, execution.stderr)))
-            findings = []
-        verdict = self.review(verdict, findings, execution, layout)
-        listing = self.render(findings, execution, layout)
-        if verdict is Verdict.BROKEN:
-            reason = self.broken_reason(execution, findings, layout)
-            return _broken(self.name, reason, tuple(findings), _with_stderr(listing, execution, layout))
-        if verdict is Verdict.FAILED and not findings:
-            why = self.broken_reason(execution, findings, layout)
-            reason = f"exit code {execution.exit_code} without any finding: {why}"
-            return _broken(self.name, reason, (), _with_stderr(listing, execution, layout))
-        detail = self.detail(verdict, findings, execution)
-        return Outcome(verdict, tuple(findings), listing.text(), headline(self.name, verdict, detail), listing)
+        reading = self.read(execution, layout)
+        stopped = _could_not_run(reading, execution, layout)
+        if stopped is not None:
+            return _broken(self.name, *stopped)
+        findings = tuple(sorted(reading.findings))
+        detail = reading.detail or count(len(findings), "finding")
+        text = reading.listing.text()
+        return Outcome(reading.verdict, findings, text, headline(self.name, reading.verdict, detail), reading.listing)
+
+
+def _could_not_run(
+    reading: Reading, execution: Execution, layout: Layout
+) -> tuple[str, tuple[Finding, ...], Listing] | None:
+    """Why the tool could not run, the findings kept and all it said; None when it ran."""
+    findings = tuple(sorted(reading.findings))
+    why = reading.reason or fallback_reason(execution)
+    if reading.unreadable is not None:
+        raw = Listing((), unrooted(joined(execution.stdout, execution.stderr), layout))
+        if reading.verdict is not Verdict.BROKEN:
+            return f"its output could not be read ({reading.unreadable}); exit code {execution.exit_code}", (), raw
+        return why, (), raw
+    shown = _with_stderr(reading.listing, execution, layout)
+    if NO_FILES.search(execution.stderr):
+        return (
+            f"it found no Python file to check in {layout.source} (excluded by .gitignore or the config?)",
+            findings,
+            shown,
+        )
+    if reading.verdict is Verdict.BROKEN:
+        return why, findings, shown
+    if reading.verdict is Verdict.FAILED and not findings:
+        return f"exit code {execution.exit_code} without any finding: {why}", (), shown
+    return None
+
+
+def exit_code_verdict(exit_code: int) -> Verdict:
+    """What black, mypy and ruff's exit codes mean: 0 clean, 1 findings, anything else the tool failed."""
+    return {0: Verdict.PASSED, 1: Verdict.FAILED}.get(exit_code, Verdict.BROKEN)
+
+
+def fallback_reason(execution: Execution) -> str:
+    """When a tool gives no reason of its own: the last lines it wrote, or its exit code."""
+    return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
+
+
+def unreadable(verdict: Verdict, error: OutputError, reason: str) -> Reading:
+    """The reading of output that could not be parsed: no findings, the exit code's verdict and the reason."""
+    return Reading(verdict, [], Listing(()), reason, unreadable=str(error))
 
 
 def _broken(tool: str, reason: str, findings: tuple[Finding, ...], listing: Listing) -> Outcome:
@@ -154,8 +162,3 @@ def load_json(text: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise OutputError(f"not JSON: {error.msg} at line {error.lineno}") from None
-
-
-def position(finding: Finding) -> str:
-    """`path:line:column`, the form editors and terminals link to."""
-    return f"{finding.path}:{finding.line}:{finding.column}"

@@ -6,9 +6,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..execution import Execution, Layout
 from ..findings import Finding, Listing, Verdict
-from .base import Check, OutputError, joined, relative, unrooted
+from ..runner import Execution, Layout, Tool
+from .base import Check, OutputError, Reading, exit_code_verdict, relative, unreadable, unrooted
 from .config import toml_lacks
 
 # black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
@@ -42,12 +42,15 @@ class Report:
 class Black(Check):
     """black --check --diff with the gate's black.toml: it reports, it never rewrites."""
 
-    name = "black"
-    module = "black"
-    cache_variable = "BLACK_CACHE_DIR"
-    priority = 3
-    workers_variable = "BLACK_NUM_WORKERS"  # as many workers as CPUs it was given
-    config_file = "black.toml"
+    tool = Tool(
+        "black",
+        "black",
+        "BLACK_CACHE_DIR",
+        "black.toml",
+        priority=3,
+        workers_variable="BLACK_NUM_WORKERS",  # as many workers as CPUs it was given
+    )
+    function = "format"
 
     def arguments(self, layout: Layout) -> list[str]:
         # --fast skips the safety checks (an AST comparison and a second formatting pass) that black runs only
@@ -58,45 +61,37 @@ class Black(Check):
     def config_problem(self, text: str) -> str | None:
         return toml_lacks(text, "tool", "black")
 
-    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        return [
-            Finding(
-                path=relative(diff.path, layout),
-                line=_first_changed_line(diff.text),
-                column=1,
-                tool="black",
-                rule="unformatted",
-                message="would reformat",
-                severity="style",
-                fixable=True,
-            )
-            for diff in _read(execution, layout).diffs
-        ]
-
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
-        """A key black does not know in black.toml: it ran without part of the configuration."""
-        if INVALID_KEYS.search(execution.stderr):
-            return Verdict.BROKEN
-        return super().review(verdict, findings, execution, layout)
-
-    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        errors = ERROR_LINE.findall(execution.stderr) or INVALID_KEYS.findall(execution.stderr)
-        if errors:
-            reason = " | ".join(error.removeprefix("error: ") for error in errors[:3])
-            return unrooted(reason, layout)
-        return super().broken_reason(execution, findings, layout)
-
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
-        """Per finding, black's status line and its diff; then black's other lines (totals, errors, warnings)."""
+    def read(self, execution: Execution, layout: Layout) -> Reading:
+        """Per file, black's status line and its diff; then black's other lines (totals, errors, warnings)."""
+        verdict = exit_code_verdict(execution.exit_code)
+        # A key black does not know in black.toml: it ran without part of the configuration.
+        invalid_keys = INVALID_KEYS.findall(execution.stderr)
+        errors = ERROR_LINE.findall(execution.stderr) or invalid_keys
+        reason = unrooted(" | ".join(error.removeprefix("error: ") for error in errors[:3]), layout)
         try:
             report = _read(execution, layout)
-        except OutputError:  # unreadable: shown as black wrote it
-            return Listing((), unrooted(joined(execution.stdout, execution.stderr), layout))
+        except OutputError as error:
+            return unreadable(verdict, error, reason)
+        findings = [
+            Finding(
+                relative(diff.path, layout),
+                _first_changed_line(diff.text),
+                1,
+                "black",
+                "unformatted",
+                "would reformat",
+                "minor",
+                "Style",
+                fixable=True,
+            )
+            for diff in report.diffs
+        ]
         diffs = {relative(diff.path, layout): diff for diff in report.diffs}
         entries = tuple(
-            unrooted(f"would reformat {diffs[f.path].path}\n{diffs[f.path].text}", layout) for f in findings
+            unrooted(f"would reformat {diffs[f.path].path}\n{diffs[f.path].text}", layout) for f in sorted(findings)
         )
-        return Listing(entries, unrooted(report.rest, layout))
+        listing = Listing(entries, unrooted(report.rest, layout))
+        return Reading(Verdict.BROKEN if invalid_keys else verdict, findings, listing, reason)
 
 
 def _read(execution: Execution, layout: Layout) -> Report:

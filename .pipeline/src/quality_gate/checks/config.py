@@ -47,9 +47,10 @@ def unconfigured(config: str, checks: Iterable[Check], texts: Mapping[str, str])
     """One message for every config file (by name, in `texts`) that configures nothing for its check, or None."""
     problems = []
     for check in checks:
-        problem = check.config_problem(texts[check.config_file]) if check.config_file in texts else None
+        name = check.tool.config_file
+        problem = check.config_problem(texts[name]) if name in texts else None
         if problem:
-            problems.append(f"{posixpath.join(config, check.config_file)} has {problem}")
+            problems.append(f"{posixpath.join(config, name)} has {problem}")
     if not problems:
         return None
     return (

@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..execution import Execution, Layout
 from ..findings import Finding, Listing, Verdict, count
-from .base import Check, OutputError, last_lines, position, relative
+from ..runner import Execution, Layout, Tool
+from .base import Check, OutputError, Reading, exit_code_verdict, relative, unreadable
 from .config import ini_lacks
 
 
 class Mypy(Check):
-    """mypy with the gate's mypy.ini; its cache lives outside the source."""
+    """mypy with the gate's mypy.ini; its cache lives outside the source, one per set of files."""
 
-    name = "mypy"
-    module = "mypy"
-    cache_variable = "MYPY_CACHE_DIR"
-    priority = 2
-    config_file = "mypy.ini"
+    tool = Tool("mypy", "mypy", "MYPY_CACHE_DIR", "mypy.ini", priority=2, cache_per_file_set=True)
+    function = "mypy"
 
     def arguments(self, layout: Layout) -> list[str]:
         return ["--config-file", self.config_path(layout), "--output", "json", "--", layout.source]
@@ -26,43 +23,38 @@ class Mypy(Check):
     def config_problem(self, text: str) -> str | None:
         return ini_lacks(text, "mypy")
 
-    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        findings: list[Finding] = []
-        for line in execution.stdout.splitlines():
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise OutputError(f"not a JSON line: {line[:120]!r}") from None
-            if isinstance(record, dict) and record.get("severity") == "error":
-                findings.append(_finding(record, layout))
-        return findings
-
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
-        """mypy warns about a bad mypy.ini on stderr and goes on with exit 0: that is a tool that could not run."""
-        if self._config_problems(execution, layout):
-            return Verdict.BROKEN
-        return super().review(verdict, findings, execution, layout)
-
-    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        problems = self._config_problems(execution, layout)
-        if problems:
-            return " | ".join(problems[:3])
-        if findings:
-            return "; ".join(f"{position(f)}: {f.message} [{f.rule}]" for f in findings[:3])
-        return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
-
-    def _config_problems(self, execution: Execution, layout: Layout) -> list[str]:
-        """The lines of stderr in which mypy names its own configuration file."""
+    def read(self, execution: Execution, layout: Layout) -> Reading:
+        verdict = exit_code_verdict(execution.exit_code)
+        try:
+            findings = _findings(execution.stdout, layout)
+        except OutputError as error:
+            return unreadable(verdict, error, "")
+        # mypy warns about a bad mypy.ini on stderr and goes on with exit 0: a tool that could not run.
         prefix = self.config_path(layout) + ":"
-        return [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
-
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
-        del execution, layout
-        entries = tuple(f"{position(f)}: error: {f.message}  [{f.rule}]" for f in findings)
+        config_problems = [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
+        if config_problems:
+            reason = " | ".join(config_problems[:3])
+        else:
+            reason = "; ".join(f"{f.position}: {f.message} [{f.rule}]" for f in sorted(findings)[:3])
+        entries = tuple(f"{f.position}: error: {f.message}  [{f.rule}]" for f in sorted(findings))
         files = len({f.path for f in findings})
-        return Listing(entries, f"Found {count(len(findings), 'error')} in {count(files, 'file')}" if findings else "")
+        totals = f"Found {count(len(findings), 'error')} in {count(files, 'file')}" if findings else ""
+        return Reading(Verdict.BROKEN if config_problems else verdict, findings, Listing(entries, totals), reason)
+
+
+def _findings(stdout: str, layout: Layout) -> list[Finding]:
+    """Each error of mypy's JSON lines (notes explain errors, they are not findings of their own)."""
+    findings: list[Finding] = []
+    for line in stdout.splitlines():
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise OutputError(f"not a JSON line: {line[:120]!r}") from None
+        if isinstance(record, dict) and record.get("severity") == "error":
+            findings.append(_finding(record, layout))
+    return findings
 
 
 def _finding(record: dict[str, Any], layout: Layout) -> Finding:
@@ -76,7 +68,7 @@ def _finding(record: dict[str, Any], layout: Layout) -> Finding:
             tool="mypy",
             rule=str(record.get("code") or "error"),
             message=message,
-            severity="error",
+            severity="blocker" if record.get("code") == "syntax" else "major",
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected mypy record {record!r}: {error!r}") from None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..execution import Execution, Layout
 from ..findings import Finding, Listing, Verdict, count
-from .base import Check, OutputError, load_json, position, relative
+from ..runner import Execution, Layout, Tool
+from .base import Check, OutputError, Reading, load_json, relative, unreadable
 from .config import ini_lacks
 
 FATAL = 1
@@ -18,14 +18,30 @@ CONFIG_SYMBOLS = frozenset({"unrecognized-option", "bad-configuration-section", 
 UNORDERED = frozenset({"R0801"})
 
 
+# pylint's message types in GitLab's severities; a syntax error blocks whatever its type.
+SEVERITY = {
+    "fatal": "blocker",
+    "error": "critical",
+    "warning": "major",
+    "refactor": "minor",
+    "convention": "minor",
+    "info": "info",
+}
+CATEGORY = {"convention": "Style", "refactor": "Complexity"}
+SYNTAX_ERROR = "E0001"
+
+
 class Pylint(Check):
     """pylint with the gate's rcfile."""
 
-    name = "pylint"
-    module = "pylint"
-    cache_variable = "PYLINTHOME"
-    priority = 0  # the longest on any real tree, and one process: it gets a CPU first and keeps it
-    config_file = ".pylintrc"
+    tool = Tool(
+        "pylint",
+        "pylint",
+        "PYLINTHOME",
+        ".pylintrc",
+        priority=0,  # the longest on any real tree, and one process: it gets a CPU first and keeps it
+    )
+    function = "lint"
     suffixes = (".py",)  # pylint does not read stubs
 
     def arguments(self, layout: Layout) -> list[str]:
@@ -36,49 +52,38 @@ class Pylint(Check):
     def config_problem(self, text: str) -> str | None:
         return ini_lacks(text)  # pylint reads every section of its rcfile: [MAIN], [FORMAT], ...
 
-    def classify(self, exit_code: int) -> Verdict:
-        if exit_code & (FATAL | USAGE_ERROR):
-            return Verdict.BROKEN
-        return Verdict.PASSED if exit_code == 0 else Verdict.FAILED
-
-    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        return [_finding(message, layout) for message in _report(execution.stdout)["messages"]]
-
-    def review(self, verdict: Verdict, findings: list[Finding], execution: Execution, layout: Layout) -> Verdict:
-        if any(finding.message.endswith(tuple(f"({symbol})" for symbol in CONFIG_SYMBOLS)) for finding in findings):
-            return Verdict.BROKEN
-        return super().review(verdict, findings, execution, layout)
-
-    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        serious = [f for f in findings if f.severity in {"fatal", "error"} and f.rule != "E0001"]
-        if serious:
-            return "; ".join(f"{position(f)}: {f.message}" for f in serious[:3])
-        return super().broken_reason(execution, findings, layout)
-
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
-        del layout
-        score = _score(execution.stdout)
+    def read(self, execution: Execution, layout: Layout) -> Reading:
+        code = execution.exit_code
+        verdict = Verdict.BROKEN if code & (FATAL | USAGE_ERROR) else Verdict.PASSED if code == 0 else Verdict.FAILED
+        try:
+            report = _report(execution.stdout)
+            findings = [_finding(message, layout) for message in report["messages"]]
+        except OutputError as error:
+            return unreadable(verdict, error, "")
+        wrong_config = [f for f in findings if f.message.endswith(tuple(f"({s})" for s in CONFIG_SYMBOLS))]
+        serious = wrong_config or [
+            f for f in findings if f.severity in {"critical", "blocker"} and f.rule != SYNTAX_ERROR
+        ]
+        reason = "; ".join(f"{f.position}: {f.message}" for f in serious[:3])
+        score = _score(report)
         rated = "" if score is None else f"Your code has been rated at {score:.2f}/10"
-        return Listing(tuple(f"{position(f)}: {f.rule}: {f.message}" for f in findings), rated)
-
-    def detail(self, verdict: Verdict, findings: list[Finding], execution: Execution) -> str:
-        score = _score(execution.stdout)
-        rated = "" if score is None else f", rated {score:.2f}/10"
-        return f"{count(len(findings), 'finding')}{rated}"
+        listing = Listing(tuple(f"{f.position}: {f.rule}: {f.message}" for f in sorted(findings)), rated)
+        detail = count(len(findings), "finding") + ("" if score is None else f", rated {score:.2f}/10")
+        return Reading(Verdict.BROKEN if wrong_config else verdict, findings, listing, reason, detail)
 
 
 def _report(stdout: str) -> dict[str, Any]:
     report = load_json(stdout)
     if not isinstance(report, dict) or not isinstance(report.get("messages"), list):
         raise OutputError("no 'messages' list in pylint's json2 report")
+    if not isinstance(report.get("statistics", {}), dict):
+        raise OutputError("pylint's json2 'statistics' is not an object")
     return report
 
 
-def _score(stdout: str) -> float | None:
-    try:
-        score = _report(stdout).get("statistics", {}).get("score")
-    except OutputError:
-        return None
+def _score(report: dict[str, Any]) -> float | None:
+    statistics = report.get("statistics")
+    score = statistics.get("score") if isinstance(statistics, dict) else None
     return float(score) if isinstance(score, int | float) else None
 
 
@@ -98,7 +103,8 @@ def _finding(message: dict[str, Any], layout: Layout) -> Finding:
             tool="pylint",
             rule=rule,
             message=text,
-            severity=str(message["type"]),
+            severity="blocker" if rule == SYNTAX_ERROR else SEVERITY.get(str(message["type"]), "major"),
+            category=CATEGORY.get(str(message["type"]), "Bug Risk"),
             identity=_unordered(str(message["message"])) if rule in UNORDERED else "",
         )
     except (KeyError, TypeError, ValueError) as error:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..execution import Execution, Layout
 from ..findings import Finding, Listing, count
-from .base import Check, OutputError, load_json, position, relative, unrooted
+from ..runner import Execution, Layout, Tool
+from .base import Check, OutputError, Reading, exit_code_verdict, load_json, relative, unreadable, unrooted
 from .config import toml_lacks
+
+# ruff's rule families that point at bugs rather than style (pyflakes, bugbear, syntax-level pycodestyle).
+MAJOR_PREFIXES = ("F", "B", "E9")
+SYNTAX_RULES = frozenset({"invalid-syntax", "syntax-error"})
 
 
 class Ruff(Check):
     """ruff check with the gate's pyproject.toml; --no-fix whatever the config says."""
 
-    name = "ruff"
-    module = "ruff"
-    cache_variable = "RUFF_CACHE_DIR"
-    priority = 1
-    config_file = "pyproject.toml"
+    tool = Tool("ruff", "ruff", "RUFF_CACHE_DIR", "pyproject.toml", priority=1)
+    function = "ruff"
 
     def arguments(self, layout: Layout) -> list[str]:
         return [
@@ -33,43 +34,47 @@ class Ruff(Check):
     def config_problem(self, text: str) -> str | None:
         return toml_lacks(text, "tool", "ruff")
 
-    def parse(self, execution: Execution, layout: Layout) -> list[Finding]:
-        report = load_json(execution.stdout)
-        if not isinstance(report, list):
-            raise OutputError("ruff's JSON output is not a list")
-        return [_finding(entry, layout) for entry in report]
-
-    def broken_reason(self, execution: Execution, findings: list[Finding], layout: Layout) -> str:
-        """ruff's chain of causes, innermost last, and its final message without the list of every valid key."""
-        lines = [line.strip() for line in execution.stderr.splitlines() if line.strip()]
-        causes = [line.removeprefix("Cause: ") for line in lines if line.startswith("Cause: ")]
-        if not causes:
-            return super().broken_reason(execution, findings, layout)
-        last = [] if lines[-1].startswith("Cause: ") else [lines[-1].split(", expected one of")[0]]
-        return unrooted(" | ".join([*causes[-2:], *last]), layout)
-
-    def render(self, findings: list[Finding], execution: Execution, layout: Layout) -> Listing:
-        del execution, layout
-        entries = tuple(f"{position(f)}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings)
+    def read(self, execution: Execution, layout: Layout) -> Reading:
+        verdict = exit_code_verdict(execution.exit_code)
+        reason = _causes(execution.stderr, layout)
+        try:
+            report = load_json(execution.stdout)
+            if not isinstance(report, list):
+                raise OutputError("ruff's JSON output is not a list")
+            findings = [_finding(entry, layout) for entry in report]
+        except OutputError as error:
+            return unreadable(verdict, error, reason)
+        entries = tuple(f"{f.position}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in sorted(findings))
         fixable = sum(f.fixable for f in findings)
         notes = [f"Found {count(len(findings), 'error')}."] if findings else []
         if fixable:
             notes.append(f"[*] {fixable} fixable with `fix`.")
-        return Listing(entries, "\n".join(notes))
+        return Reading(verdict, findings, Listing(entries, "\n".join(notes)), reason)
+
+
+def _causes(stderr: str, layout: Layout) -> str:
+    """ruff's chain of causes, innermost last, and its final message without the list of every valid key."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    causes = [line.removeprefix("Cause: ") for line in lines if line.startswith("Cause: ")]
+    if not causes:
+        return ""
+    last = [] if lines[-1].startswith("Cause: ") else [lines[-1].split(", expected one of")[0]]
+    return unrooted(" | ".join([*causes[-2:], *last]), layout)
 
 
 def _finding(entry: Any, layout: Layout) -> Finding:
     try:
         location = entry["location"]
         fix = entry.get("fix")
+        rule = str(entry.get("code") or "syntax-error")
         return Finding(
             path=relative(str(entry["filename"]), layout),
             line=max(1, int(location["row"])),
             column=max(1, int(location["column"])),
             tool="ruff",
-            rule=str(entry.get("code") or "syntax-error"),
+            rule=rule,
             message=str(entry["message"]),
-            severity=str(entry.get("severity") or "error"),
+            severity="blocker" if rule in SYNTAX_RULES else "major" if rule.startswith(MAJOR_PREFIXES) else "minor",
             fixable=isinstance(fix, dict) and fix.get("applicability") == "safe",
         )
     except (KeyError, TypeError, ValueError) as error:

@@ -8,39 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..findings import Finding, ToolResult, identity
+from ..findings import ToolResult, identity
 from .text import printable
-
-# GitLab's severities: info, minor, major, critical, blocker. Documented in README.
-PYLINT_SEVERITY = {
-    "fatal": "blocker",
-    "error": "critical",
-    "warning": "major",
-    "refactor": "minor",
-    "convention": "minor",
-    "info": "info",
-}
-SYNTAX_RULES = frozenset({"E0001", "syntax", "invalid-syntax", "syntax-error"})
-
-
-def severity(finding: Finding) -> str:
-    """GitLab severity of a finding: syntax errors block, type errors and bug-prone rules are major."""
-    if finding.rule in SYNTAX_RULES:
-        return "blocker"
-    if finding.tool == "pylint":
-        return PYLINT_SEVERITY.get(finding.severity, "major")
-    if finding.tool == "mypy":
-        return "major"
-    if finding.tool == "ruff":
-        return "major" if finding.rule.startswith(("F", "B", "E9")) else "minor"
-    return "minor"
-
-
-def category(finding: Finding) -> str:
-    """Code Climate's category, which GitLab shows beside the finding."""
-    if finding.tool == "black" or finding.severity == "convention":
-        return "Style"
-    return "Complexity" if finding.severity == "refactor" else "Bug Risk"
 
 
 def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
@@ -61,8 +30,8 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
                 "engine_name": tool,
                 "check_name": f"{tool}:{rule}",
                 "description": message,
-                "categories": [category(finding)],
-                "severity": severity(finding),
+                "categories": [finding.category],
+                "severity": finding.severity,
                 "fingerprint": fingerprint(key, seen[key]),
                 "location": {"path": path, "lines": {"begin": finding.line}},
             }

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from itertools import groupby
 
-from ..checks.base import position
 from ..findings import ToolResult, Verdict
 from .text import printable
 
@@ -22,7 +21,7 @@ def render(results: Sequence[ToolResult]) -> str:
         for path, group in groupby(sorted(result.findings), key=lambda f: f.path):
             findings = list(group)
             case = ET.SubElement(suite, "testcase", classname=result.tool, name=f"{result.tool}: {path}", time="0")
-            text = "\n".join(f"{position(f)}: {f.rule}: {f.message}" for f in findings)
+            text = "\n".join(f"{f.position}: {f.rule}: {f.message}" for f in findings)
             if result.verdict is Verdict.PASSED:  # messages the user's config lets pass (pylint fail-under)
                 ET.SubElement(case, "system-out").text = text
                 continue

@@ -8,7 +8,7 @@ import time
 import dagger
 from dagger import dag
 
-from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
+from .runner import TOOL_ENVIRONMENT, Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
 REQUIREMENTS = "requirements.txt"
@@ -78,18 +78,23 @@ def changes(before: dagger.Directory, after: dagger.Directory, source_path: str)
     return dag.directory().with_directory(prefix, after).changes(dag.directory().with_directory(prefix, before))
 
 
-def run_in(container: dagger.Container, command: Command, config: dagger.Directory) -> dagger.Container:
+def run_in(
+    container: dagger.Container, command: Command, config: dagger.Directory, file_set: str = ""
+) -> dagger.Container:
     """The exec of one command, with its tool's cache on a cache volume; any exit code is left to the caller.
 
     Only the tool's own configuration file is mounted, so editing one tool's file keeps the others' results cached.
+    A tool that keeps its cache per set of files gets a volume named for the set (`file_set`).
     """
-    cache_dir = posixpath.join(CACHE_ROOT, command.tool)
+    tool = command.tool
+    cache_dir = posixpath.join(CACHE_ROOT, tool.name)
+    volume = f"quality-gate-{tool.name}" + (f"-{file_set}" if tool.cache_per_file_set and file_set else "")
     for name, value in TOOL_ENVIRONMENT.items():
         container = container.with_env_variable(name, value)
     return (
-        container.with_mounted_file(posixpath.join(CONFIG_DIR, command.config_file), config.file(command.config_file))
-        .with_mounted_cache(cache_dir, dag.cache_volume(f"quality-gate-{command.tool}"))
-        .with_env_variable(command.cache_variable, cache_dir)
+        container.with_mounted_file(posixpath.join(CONFIG_DIR, tool.config_file), config.file(tool.config_file))
+        .with_mounted_cache(cache_dir, dag.cache_volume(volume))
+        .with_env_variable(tool.cache_variable, cache_dir)
         .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
     )
 
@@ -113,15 +118,30 @@ def layout(source_path: str) -> Layout:
 class ContainerRunner:
     """Runs each command in a container of the toolbox with the source, with its tool's cache on a cache volume."""
 
-    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
+    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout, file_set: str = "") -> None:
         self.base = base
         self.config = config
         self.layout = layout_in
+        self.file_set = file_set
 
     def container(self, command: Command) -> dagger.Container:
         """The exec for one command, ready to be run."""
-        return run_in(self.base, command, self.config)
+        return run_in(self.base, command, self.config, self.file_set)
 
     async def execute(self, command: Command) -> Execution:
         """Run the command in its own container from the base."""
         return await collect(self.container(command))
+
+
+class ChainRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
+    """For fixers: each command runs on the container the previous one left, so the last holds all their work."""
+
+    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
+        self.container = base
+        self.config = config
+        self.layout = layout_in
+
+    async def execute(self, command: Command) -> Execution:
+        """Run the command on top of the previous ones."""
+        self.container = run_in(self.container, command, self.config)
+        return await collect(self.container)

@@ -15,8 +15,9 @@ import anyio
 import anyio.abc
 from anyio.streams.text import TextReceiveStream
 
-from .execution import TOOL_ENVIRONMENT, Command, Execution, Layout
+from .runner import TOOL_ENVIRONMENT, Command, Execution, Layout
 from .slots import CpuSlots, usable_cpus
+from .store import cache_for_file_set
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per tool: generous, but a tool stuck on a FIFO or a huge file ends
 
@@ -29,25 +30,35 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
     """
 
     def __init__(
-        self, layout: Layout, cache_root: Path, cpus: int | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        layout: Layout,
+        cache_root: Path,
+        *,
+        cpus: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        file_set: str = "",
     ) -> None:
         self.layout = layout
         self.cache_root = cache_root
         self.timeout = timeout
+        self.file_set = file_set  # names the caches of tools that keep one per set of files
         self.slots = CpuSlots(usable_cpus() if cpus is None else cpus)
 
     async def execute(self, command: Command) -> Execution:
         """Run the tool with this interpreter, its cache under cache_root, once a CPU is free; time the run."""
-        if importlib.util.find_spec(command.module) is None:
-            message = f"{command.module} is not installed in {sys.executable}; run `make venv` to install the pins"
+        tool = command.tool
+        if importlib.util.find_spec(tool.module) is None:
+            message = f"{tool.module} is not installed in {sys.executable}; run `make venv` to install the pins"
             return Execution(127, "", "", 0.0, error=message)
-        cache = self.cache_root / command.tool
+        cache = self.cache_root / tool.name
+        if tool.cache_per_file_set and self.file_set:
+            cache = cache_for_file_set(cache, self.file_set)
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-        env = {**tool_environment(), command.cache_variable: str(cache)}
-        want = self.slots.total if command.workers_variable else 1
-        async with self.slots.hold(command.priority, want) as cpus:
-            if command.workers_variable:
-                env[command.workers_variable] = str(cpus)
+        env = {**tool_environment(), tool.cache_variable: str(cache)}
+        want = self.slots.total if tool.workers_variable else 1
+        async with self.slots.hold(tool.priority, want) as cpus:
+            if tool.workers_variable:
+                env[tool.workers_variable] = str(cpus)
             started = time.perf_counter()
             with anyio.move_on_after(self.timeout) as limit:
                 exit_code, stdout, stderr = await run_process(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,21 +24,40 @@ class Layout:
 
 
 @dataclass(frozen=True)
-class Command:
-    """A tool invocation, `python -m <module> <args>`, identical for every runner."""
+class Tool:
+    """What the runners need to know of a tool, stated once: checks and fixers share it."""
 
-    tool: str
-    module: str
-    args: tuple[str, ...]
-    cache_variable: str
+    name: str
+    module: str  # run as `python -m <module>`
+    cache_variable: str  # the environment variable that moves its cache out of the source
     config_file: str  # its file in the config directory: the one file a Dagger exec mounts
     priority: int = 0  # when CPUs are short, lower starts first (local runner)
     workers_variable: str | None = None  # how the tool is told its number of worker processes, if it has them
+    # A cache that maps modules to paths and may replay a moved file's old path (mypy 2.4 does): it is kept
+    # per set of files, so adding, moving or removing a file starts it afresh while edits keep it warm.
+    cache_per_file_set: bool = False
+
+    def config_in(self, layout: Layout) -> str:
+        """Its configuration file inside the layout's config directory."""
+        return posixpath.join(layout.config, self.config_file)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A tool invocation, `python -m <module> <args>`, identical for every runner."""
+
+    tool: Tool
+    args: tuple[str, ...]
 
     @property
     def argv(self) -> tuple[str, ...]:
         """The command line after the interpreter."""
-        return ("-m", self.module, *self.args)
+        return ("-m", self.tool.module, *self.args)
+
+
+def file_set_digest(paths: Iterable[str]) -> str:
+    """A short name for a set of file paths (for caches kept per file set)."""
+    return hashlib.sha256("\0".join(sorted(paths)).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""What the test suites share: paths, running the gate and the tools, building projects, watching processes."""
