@@ -127,7 +127,8 @@ def test_the_local_runner_starts_the_same_command_line(
     check = single()[function]
     local = local_runner.LocalRunner(Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "c")
     anyio.run(local.execute, check.command(local.layout))
-    [argv] = spawned
+    assert len(spawned) == 1, spawned
+    argv = spawned[0]
     assert argv[:2] == [sys.executable, "-P"]
     execed = container_for(function)[-1][1]["args"]
     assert execed[0] == "python"
