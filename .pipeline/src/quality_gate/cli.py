@@ -15,7 +15,7 @@ from pathlib import Path
 from . import fix_command, gate, interrupts
 from .checks import Check
 from .checks.config import unconfigured
-from .findings import ToolResult, Verdict
+from .findings import EXIT_BROKEN, exit_code
 from .functions import ALL_TOOLS, all_checks, check_for, single
 from .interrupts import Interrupted
 from .local_runner import DEFAULT_TIMEOUT, LocalRunner
@@ -25,8 +25,6 @@ from .result_cache import ResultCache
 from .runner import Layout, file_set_digest
 from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
-
-EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
 
 
 class UsageError(Exception):
@@ -166,14 +164,6 @@ def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
 
     fix_dir = private_directory(plan.project / "fix")
     return fix_command.FixRun(plan.runner, all_checks(), plan.snapshot, plan.cache, fix_dir, args.yes, look_again)
-
-
-def exit_code(results: Sequence[ToolResult]) -> int:
-    """2 when any tool could not run, 1 when any found something, else 0."""
-    verdicts = {result.verdict for result in results}
-    if Verdict.BROKEN in verdicts:
-        return EXIT_BROKEN
-    return EXIT_FINDINGS if Verdict.FAILED in verdicts else EXIT_PASSED
 
 
 def layout(root: Path, source: str, config: str) -> Layout:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
@@ -11,6 +12,10 @@ NUMBER = re.compile(r"\d+")
 
 # Lines of one finding shown when the output is shortened: enough for the start of a file's diff.
 ENTRY_LINES = 25
+
+
+# What a command's exit code says, for every command of the local front door (check, run-all, report, fix).
+EXIT_PASSED, EXIT_FINDINGS, EXIT_BROKEN = 0, 1, 2
 
 
 class Verdict(enum.Enum):
@@ -139,3 +144,11 @@ def headline(tool: str, verdict: Verdict, detail: str) -> str:
 def count(number: int, noun: str) -> str:
     """'1 finding', '3 findings'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def exit_code(results: Sequence[ToolResult]) -> int:
+    """2 when any tool could not run, 1 when any found something, else 0."""
+    verdicts = {result.verdict for result in results}
+    if Verdict.BROKEN in verdicts:
+        return EXIT_BROKEN
+    return EXIT_FINDINGS if Verdict.FAILED in verdicts else EXIT_PASSED

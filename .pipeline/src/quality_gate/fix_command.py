@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import gate, interrupts, local_fix, undo, verify
 from .checks import Check
-from .findings import ToolResult
+from .findings import EXIT_BROKEN, EXIT_FINDINGS, EXIT_PASSED, ToolResult
 from .interrupts import Interrupted
 from .local_runner import LocalRunner
 from .result_cache import ResultCache
@@ -49,15 +49,15 @@ def undo_last(project: Path, root: Path) -> int:
         done = undo.restore(private_directory(project / "fix" / "undo"), root)
     except undo.UndoError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     say(f"fix --undo: {len(done.restored)} file(s) restored" + _names(done.restored))
     if done.left:
         print(
             f"error: {len(done.left)} file(s) changed since the fix, left as they are: {', '.join(done.left)}",
             file=sys.stderr,
         )
-        return 2
-    return 0
+        return EXIT_BROKEN
+    return EXIT_PASSED
 
 
 def run(fix: FixRun) -> int:
@@ -66,24 +66,24 @@ def run(fix: FixRun) -> int:
     found = interrupts.run(local_fix.preview, fix.snapshot, layout, fix.fix_dir, fix.runner.timeout)
     if found.failure:
         print(f"error: {found.failure}; nothing was written", file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     if found.diff():
         print(found.diff(), end="", flush=True)
     for link in found.links:
         say(f"fix: {link} is a link or lies behind one: skipped (fix never writes through a link)")
     if not found.changes:
         say("fix: nothing to fix")
-        return 0
+        return EXIT_PASSED
     paths = [change.path for change in found.changes]
     say(f"fix: {len(paths)} file(s) would change" + _names(paths))
     problems = [f"{error} (after the fix)" for error in found.compile_errors]
     problems += [f"{path} is read-only: fix does not write it" for path in found.read_only]
     if problems:
         print("error: nothing was written: " + "; ".join(problems), file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     if not (fix.yes or _confirmed(len(paths))):
         say("fix: nothing was written; run `fix --yes` (make local-fix YES=1) to apply")
-        return 1
+        return EXIT_FINDINGS
     before = interrupts.run(gate.run_all, fix.runner, fix.checks, False, fix.cache, fix.snapshot.python_files())
     done = local_fix.Application()
     try:
@@ -105,11 +105,11 @@ def _report(done: local_fix.Application, paths: Sequence[str], before: list[Tool
     say("verify: every changed file compiles; findings before and after the fix:\n" + verified.text())
     if verified.worse:
         print(f"error: the fix made things worse (see above); {UNDO_HINT}", file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     if done.changed_since:
-        return 2
+        return EXIT_BROKEN
     say(f"fix verified: no tool has a finding it did not have before ({len(paths)} file(s) fixed)")
-    return 0
+    return EXIT_PASSED
 
 
 def _confirmed(count: int) -> bool:
