@@ -224,3 +224,31 @@ def test_building_a_chain_never_connects_and_running_it_needs_an_engine() -> Non
     container = runner.container(CHECKS["ruff"].command(runner.layout))
     with pytest.raises(dagger.ClientConnectionError):
         anyio.run(container.sync)
+
+
+def test_project_requirements_install_in_a_layer_of_their_own_after_the_tools_before_the_source() -> None:
+    """Keyed on that file alone (the tools' layer below is unchanged); pip gets the pins again, so a project pin
+    cannot change a tool's package; then the source is mounted, and mypy and pylint see the project's packages."""
+    runner = gate()._runner(project_requirements=True)  # pylint: disable=protected-access
+    steps = chain(runner.container(CHECKS["mypy"].command(runner.layout)))
+    tools = index(steps, "withExec", args=["pip", "install", "--require-hashes", "-r", dagger_runner.PINS_PATH])
+    copied = index(steps, "withFile", path=dagger_runner.PROJECT_PINS_PATH)
+    both = ["pip", "install", "--require-hashes", "-r", dagger_runner.PINS_PATH, "-r", dagger_runner.PROJECT_PINS_PATH]
+    install = index(steps, "withExec", args=both)
+    source = index(steps, "withMountedDirectory", path="/gate/src")
+    assert tools < copied < install < source
+    assert steps[copied][1]["source"][-2:] == [
+        ("directory", {"path": ".config"}),
+        ("file", {"path": "project-requirements.txt"}),
+    ], "that one file of the configuration, nothing else"
+    plain = gate()._runner().base  # pylint: disable=protected-access
+    assert steps[: tools + 1] == chain(plain)[: tools + 1], "the tools' layers as without it"
+    assert "expect" not in steps[install][1], "a failed install fails the function, it is not read as findings"
+
+
+def test_without_project_requirements_nothing_is_installed_but_the_pins() -> None:
+    runner = gate()._runner()  # pylint: disable=protected-access
+    steps = chain(runner.container(CHECKS["mypy"].command(runner.layout)))
+    assert [field for field, args in steps if field == "withFile"] == ["withFile"]
+    installs = [args["args"] for field, args in steps if field == "withExec" and args["args"][:2] == ["pip", "install"]]
+    assert installs == [["pip", "install", "--require-hashes", "-r", dagger_runner.PINS_PATH]]

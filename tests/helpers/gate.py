@@ -29,10 +29,12 @@ def make_project(root: Path, files: Mapping[str, str]) -> Path:
     return root
 
 
-def run_gate(cwd: Path, *args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The local front door started in `cwd`, run to its end."""
-    argv, env = gate_command(*args, cache=cache)
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=timeout)
+def run_gate(
+    cwd: Path, *args: str, cache: Path, timeout: float = 300, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The local front door started in `cwd`, run to its end (with `env` added to its environment)."""
+    argv, environment = gate_command(*args, cache=cache, **(env or {}))
+    return subprocess.run(argv, cwd=cwd, env=environment, capture_output=True, text=True, check=False, timeout=timeout)
 
 
 def said(done: subprocess.CompletedProcess[str]) -> str:
@@ -52,9 +54,11 @@ class Project:
         """The files under base/project, the cache in base/cache."""
         return cls(make_project(base / "project", files), base / "cache")
 
-    def gate(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """`python -P -m quality_gate ...` from the project root, as `make local-...` runs it."""
-        return run_gate(self.root, *args, cache=self.cache, timeout=timeout)
+    def gate(
+        self, *args: str, timeout: float = 300, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -P -m quality_gate ...` from the project root, as `make local-...` runs it (`env` added)."""
+        return run_gate(self.root, *args, cache=self.cache, timeout=timeout, env=env)
 
     def tool(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A tool called directly from the project root, its caches kept out of the tree."""

@@ -9,10 +9,10 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fix_command, gate, interrupts
+from . import fix_command, gate, interrupts, project_env
 from .checks import Check
 from .checks.config import unconfigured
 from .findings import EXIT_BROKEN, exit_code
@@ -135,23 +135,33 @@ def prepare(args: argparse.Namespace) -> Plan:
         output = report_files.check_output(Path(args.output)) if args.function == "report" else None
         project = project_directory(cache_root(args.cache_dir), root)
         snapshot = Snapshot.take(root, where.source, contents=not args.no_cache)
-        cache = None if args.no_cache else result_cache(project, snapshot, where)
-    except (StoreError, TreeError, report_files.OutputError) as error:
+        if not snapshot.python_files():
+            raise UsageError(
+                f"no Python file under {args.source!r} (environments, caches and non-regular files are not "
+                "checked); point --source at your code"
+            )
+        environment = project_env.prepare(Path(args.config), project, args.timeout)
+        cache = None if args.no_cache else result_cache(project, snapshot, where, environment)
+    except (StoreError, TreeError, report_files.OutputError, project_env.InstallError) as error:
         raise UsageError(str(error)) from None
-    if not snapshot.python_files():
-        raise UsageError(
-            f"no Python file under {args.source!r} (environments, caches and non-regular files are not checked); "
-            "point --source at your code"
-        )
     file_set = file_set_digest(snapshot.python_files())
-    runner = LocalRunner(where, project / "tools", timeout=args.timeout, file_set=file_set)
+    runner = LocalRunner(
+        where,
+        project / "tools",
+        timeout=args.timeout,
+        file_set=file_set,
+        python=str(environment.python) if environment else sys.executable,
+    )
     return Plan(runner, checks, snapshot, cache, output, project)
 
 
-def result_cache(project: Path, snapshot: Snapshot, where: Layout) -> ResultCache:
+def result_cache(
+    project: Path, snapshot: Snapshot, where: Layout, environment: project_env.ProjectEnvironment | None
+) -> ResultCache:
     """The store of this project's results, seen through this run's snapshot."""
     config_files = frozenset(check.tool.config_file for check in all_checks())
-    return ResultCache(ResultStore(project / "results"), snapshot, where, config_files)
+    tools_site = (str(environment.site_packages),) if environment else ()
+    return ResultCache(ResultStore(project / "results"), snapshot, where, config_files, tools_site)
 
 
 def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
@@ -160,7 +170,7 @@ def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
 
     def look_again() -> tuple[Snapshot, ResultCache | None]:
         snapshot = Snapshot.take(Path(where.workdir), where.source, contents=not args.no_cache)
-        return snapshot, None if args.no_cache else result_cache(plan.project, snapshot, where)
+        return snapshot, None if plan.cache is None else replace(plan.cache, snapshot=snapshot)
 
     fix_dir = private_directory(plan.project / "fix")
     return fix_command.FixRun(plan.runner, all_checks(), plan.snapshot, plan.cache, fix_dir, args.yes, look_again)

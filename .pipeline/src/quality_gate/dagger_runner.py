@@ -8,26 +8,36 @@ import time
 import dagger
 from dagger import dag
 
-from .runner import TOOL_ENVIRONMENT, Command, Execution, Layout
+from .runner import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
-REQUIREMENTS = "requirements.txt"
 PINS_PATH = "/opt/quality-gate/requirements.txt"
+PROJECT_PINS_PATH = "/opt/quality-gate/project-requirements.txt"
 WORKDIR = "/gate"
 CONFIG_DIR = "/gate-config"
 CACHE_ROOT = "/cache"
 
 
-def toolbox(config: dagger.Directory) -> dagger.Container:
-    """Python with the pinned tools, installed before any source is mounted so edits never reinstall them."""
-    return (
+def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dagger.Container:
+    """Python with the pinned tools, installed before any source is mounted so edits never reinstall them.
+
+    With the project's requirements, those follow in a layer of their own, keyed on that file alone (the tools'
+    layer below it is unchanged). pip is given the pins again, so a project pin that contradicts a tool's fails
+    the install instead of changing the tool.
+    """
+    tools = (
         dag.container()
         .from_(PYTHON_IMAGE)
         .with_env_variable("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         .with_env_variable("PIP_ROOT_USER_ACTION", "ignore")
         .with_mounted_cache("/root/.cache/pip", dag.cache_volume("quality-gate-pip"))
-        .with_file(PINS_PATH, config.file(REQUIREMENTS))
+        .with_file(PINS_PATH, config.file(TOOL_REQUIREMENTS))
         .with_exec(["pip", "install", "--require-hashes", "-r", PINS_PATH])
+    )
+    if not project_requirements:
+        return tools
+    return tools.with_file(PROJECT_PINS_PATH, config.file(PROJECT_REQUIREMENTS)).with_exec(
+        ["pip", "install", "--require-hashes", "-r", PINS_PATH, "-r", PROJECT_PINS_PATH]
     )
 
 

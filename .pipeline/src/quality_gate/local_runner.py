@@ -25,11 +25,13 @@ DEFAULT_TIMEOUT = 1800.0  # seconds per tool: generous, but a tool stuck on a FI
 class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
     """Runs `python -P -m <tool>` with the interpreter that runs the gate, so the pinned venv is used.
 
-    `-P` keeps the working directory off sys.path: a project's `types.py` must not replace the standard
-    library's inside a tool. Concurrent commands share the CPUs through slots (see slots.py).
+    With the project's own environment (project_env.py), its interpreter instead: the same tools, and the
+    project's packages beside them. `-P` keeps the working directory off sys.path: a project's `types.py`
+    must not replace the standard library's inside a tool. Concurrent commands share the CPUs through slots
+    (see slots.py).
     """
 
-    def __init__(
+    def __init__(  # pylint: disable=too-many-arguments  # past cache_root: settings, each optional, named
         self,
         layout: Layout,
         cache_root: Path,
@@ -37,8 +39,10 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
         cpus: int | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         file_set: str = "",
+        python: str = sys.executable,
     ) -> None:
         self.layout = layout
+        self.python = python
         self.cache_root = cache_root
         self.timeout = timeout
         self.file_set = file_set  # names the caches of tools that keep one per set of files
@@ -62,7 +66,7 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
             started = time.perf_counter()
             with anyio.move_on_after(self.timeout) as limit:
                 exit_code, stdout, stderr = await run_process(
-                    [sys.executable, "-P", *command.argv], self.layout.workdir, env
+                    [self.python, "-P", *command.argv], self.layout.workdir, env
                 )
         seconds = time.perf_counter() - started
         if limit.cancelled_caught:

@@ -16,7 +16,7 @@ from .fixes import FIXERS, run_fixers
 from .functions import all_checks, check_for
 from .reports import files as report_files
 from .reports import summary
-from .runner import file_set_digest
+from .runner import PROJECT_REQUIREMENTS, file_set_digest
 from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
@@ -135,7 +135,7 @@ class QualityGate:
         """The runner and the source's Python files, once there are some and each config file configures its tool.
 
         Tools given nothing to check would pass; given a config file without their section, they would run with
-        their defaults.
+        their defaults. The project's requirements, when the config has them, are installed in the toolbox.
         """
         source = self._source()
         files = [path for suffix in PYTHON_SUFFIXES for path in await source.glob(f"**/*{suffix}")]
@@ -147,11 +147,12 @@ class QualityGate:
         problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
         if problem:
             raise GateError(problem)
-        return self._runner(file_set_digest(files)), files
+        return self._runner(file_set_digest(files), project_requirements=PROJECT_REQUIREMENTS in present), files
 
-    def _runner(self, file_set: str = "") -> dagger_runner.ContainerRunner:
+    def _runner(self, file_set: str = "", project_requirements: bool = False) -> dagger_runner.ContainerRunner:
         source, config = self._source(), self._config()
-        base = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path)
+        tools = dagger_runner.toolbox(config, project_requirements)
+        base = dagger_runner.with_source(tools, source, self.source_path)
         return dagger_runner.ContainerRunner(base, config, dagger_runner.layout(self.source_path), file_set)
 
 

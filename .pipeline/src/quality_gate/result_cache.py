@@ -1,10 +1,11 @@
 """The local result cache: an unchanged project is answered without running the tools.
 
 A key is a sha256 over everything that can change what a tool prints: its command, the interpreter and
-every installed distribution, the tools' environment variables, the project's root, every file of the
-project the tool can read (see tree.py) except the other tools' configuration files, and the files above
-the root that black and ruff read. A result is kept only when no file of the project was touched while
-the tool ran, so what is stored is what the tool saw. It knows commands and executions, not checks.
+every installed distribution (those of the project's environment too, when it has one), the tools'
+environment variables, the project's root, every file of the project the tool can read (see tree.py)
+except the other tools' configuration files, and the files above the root that black and ruff read. A
+result is kept only when no file of the project was touched while the tool ran, so what is stored is what
+the tool saw. It knows commands and executions, not checks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import os
 import posixpath
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +34,11 @@ class ResultCache:
     snapshot: Snapshot
     layout: Layout
     config_files: frozenset[str]  # every tool's configuration file name, to leave the others out of a key
+    tools_site: tuple[str, ...] = ()  # where the tools' interpreter finds packages the gate's does not
     environment: str = ""
 
     def __post_init__(self) -> None:
-        self.environment = environment_digest(Path(self.layout.workdir))
+        self.environment = environment_digest(Path(self.layout.workdir), self.tools_site)
 
     def key(self, command: Command) -> str:
         """The key of this command's result for the snapshotted project."""
@@ -87,10 +90,10 @@ def config_digest(config: Path, own: str, config_files: frozenset[str]) -> str:
     return digest.hexdigest()
 
 
-def environment_digest(root: Path) -> str:
-    """The interpreter, its installed distributions, the tools' variables and the files above the root."""
+def environment_digest(root: Path, tools_site: Sequence[str] = ()) -> str:
+    """The interpreter, the distributions the tools can import, the tools' variables and the files above the root."""
     digest = hashlib.sha256()
-    parts = [sys.version, sys.executable, sys.platform, *installed_distributions()]
+    parts = [sys.version, sys.executable, sys.platform, *installed_distributions([*tools_site, *sys.path])]
     parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIXES)]
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
@@ -99,14 +102,14 @@ def environment_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def installed_distributions() -> list[str]:
-    """Every distribution importable by the tools (they run with this interpreter), named with its version.
+def installed_distributions(paths: Sequence[str]) -> list[str]:
+    """Every distribution importable from these paths (the tools'), named with its version.
 
     The `*.dist-info` directory names on sys.path carry name and version, and `.pth` files say what
     editable installs add: listing them costs a millisecond, reading every METADATA a tenth of a second.
     """
     found: list[str] = []
-    for entry in sys.path:
+    for entry in paths:
         try:
             names = sorted(path.name for path in Path(entry or ".").iterdir())
         except OSError:

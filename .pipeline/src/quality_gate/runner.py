@@ -13,6 +13,11 @@ from typing import Protocol
 # laptop, in CI and in Dagger.
 TOOL_ENVIRONMENT: dict[str, str] = {"PYTHONHASHSEED": "0"}
 
+# In the configuration directory: the tools' pinned versions (with their hashes), and, optionally, the project's
+# own pinned packages, installed beside the tools so that mypy and pylint can follow the project's imports.
+TOOL_REQUIREMENTS = "requirements.txt"
+PROJECT_REQUIREMENTS = "project-requirements.txt"
+
 
 @dataclass(frozen=True)
 class Layout:
