@@ -67,6 +67,12 @@ PYTEST_ARGS ?=
 # Without it they show the diff and ask on a terminal; without a terminal
 # there is nobody to answer, so they show the diff and write nothing.
 YES ?=
+# RESET=1: `make baseline` and `make local-baseline` record every current
+# finding. Without it, a committed baseline only loses its fixed entries.
+RESET ?=
+# The committed baseline, in the configuration (its name is the module's
+# baseline.FILE_NAME): `make baseline` exports the Dagger function's file there.
+BASELINE_FILE = $(CONFIG)/quality-baseline.json
 
 DOCKER ?= docker
 # The Docker socket on this machine: from DOCKER_HOST when that is unix://...,
@@ -128,6 +134,7 @@ CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
 # the prompt, only when YES=1. The local runner's flag is --yes.
 AUTO_APPLY_FLAG = $(if $(filter-out 0 false no,$(YES)),--auto-apply)
 YES_FLAG = $(if $(filter-out 0 false no,$(YES)),--yes)
+RESET_FLAG = $(if $(filter-out 0 false no,$(RESET)),--reset)
 
 # ------------------------------------------------------------ local runner --
 VENV ?= .venv
@@ -160,9 +167,9 @@ SDK_SDIST_STAMP := $(TOOLS_DIR)/dagger-io-sdist/.downloaded
 GCL_DIR := .ci/gitlab-ci-local
 GITLAB_CI_LOCAL := $(GCL_DIR)/node_modules/.bin/gitlab-ci-local
 
-.PHONY: help functions build bash lint format mypy ruff run-all report fix check remove \
+.PHONY: help functions build bash lint format mypy ruff run-all report fix baseline check remove \
 	venv local-lint local-format local-mypy local-ruff local-run-all local-report local-fix local-fix-undo \
-	test test-tools self-check pins bench
+	local-baseline test test-tools self-check pins bench
 
 # ------------------------------------------------------------------- help --
 help: ## List these targets (make targets; `make functions` lists the Dagger functions)
@@ -171,7 +178,7 @@ help: ## List these targets (make targets; `make functions` lists the Dagger fun
 	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:[^#]*## / { printf "  %-14s %s\n", $$1, $$2 }' $(call sq,$(THIS_MAKEFILE))
 	@echo
 	@echo $(call sq,Variables: IMAGE=$(IMAGE) DAGGER_VERSION=$(DAGGER_VERSION))
-	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES))
+	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES) RESET=$(RESET))
 
 # ------------------------------------------------- through the Docker image --
 build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile
@@ -204,6 +211,9 @@ report: ## Write REPORTS/gl-code-quality-report.json and junit.xml (dagger call 
 
 fix: ## Apply black and ruff's fixes to SOURCE: preview and ask, or YES=1 (dagger call fix)
 	$(DAGGER) call $(AUTO_APPLY_FLAG) $(DAGGER_CALL_ARGS) fix
+
+baseline: ## Record the findings in CONFIG/quality-baseline.json; RESET=1: all anew (dagger call baseline export)
+	$(DAGGER) call $(DAGGER_CALL_ARGS) baseline $(RESET_FLAG) export $(call sq,--path=$(BASELINE_FILE))
 
 check: ## The four checks (lint, format, mypy, ruff) in parallel, default paths, fix not run (dagger check --no-generate)
 	$(DAGGER) check --no-generate $(CHECK_FAIL_FAST_FLAG) $(foreach c,$(CHECKS),$(call sq,$(c)))
@@ -249,6 +259,9 @@ local-fix: $(VENV_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, app
 
 local-fix-undo: $(VENV_STAMP) ## Put back every file the last local-fix changed
 	$(RUNNER) fix --undo
+
+local-baseline: $(VENV_STAMP) ## Record the findings in CONFIG/quality-baseline.json with the local runner (RESET=1)
+	$(RUNNER) baseline $(LOCAL_ARGS) $(RESET_FLAG)
 
 # The project's own code, tests and benchmark through its own gate, one tree at a time (each test
 # folder has its own conftest.py) and every tree reported. It runs in the tests' venv, where dagger-io,

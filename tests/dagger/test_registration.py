@@ -49,8 +49,9 @@ def _functions(main_object: list[Any]) -> dict[str, list[Any]]:
     return functions
 
 
-def test_functions_are_the_four_tools_run_all_report_and_fix(main_object: list[Any]) -> None:
-    assert set(_functions(main_object)) == {"lint", "format", "mypy", "ruff", "run_all", "report", "fix"}
+def test_functions_are_the_four_tools_run_all_report_fix_and_baseline(main_object: list[Any]) -> None:
+    expected = {"lint", "format", "mypy", "ruff", "run_all", "report", "fix", "baseline"}
+    assert set(_functions(main_object)) == expected
 
 
 def test_the_four_tools_are_checks_and_nothing_else_is(main_object: list[Any]) -> None:
@@ -68,6 +69,17 @@ def test_fix_is_a_generator_returning_a_changeset(main_object: list[Any]) -> Non
 def test_report_returns_a_directory(main_object: list[Any]) -> None:
     return_type = _calls(_functions(main_object)["report"], "function")[0]["returnType"]
     assert _calls(return_type, "withObject") == [{"name": "Directory"}]
+
+
+def test_baseline_returns_the_file_to_export_and_takes_reset_defaulting_to_false(main_object: list[Any]) -> None:
+    """`dagger call baseline [--reset] export --path=.config/quality-baseline.json` (make baseline)."""
+    chain = _functions(main_object)["baseline"]
+    return_type = _calls(chain, "function")[0]["returnType"]
+    assert _calls(return_type, "withObject") == [{"name": "File"}]
+    args = _calls(chain, "withArg")
+    assert [(arg["name"], arg["defaultValue"]) for arg in args] == [("reset", "false")]
+    assert _calls(args[0]["typeDef"], "withKind") == [{"kind": "BOOLEAN_KIND"}]
+    assert not _calls(chain, "withCheck"), "recording is not a check"
 
 
 def test_every_function_has_a_description(main_object: list[Any]) -> None:

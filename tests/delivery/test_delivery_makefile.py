@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from _delivery import dagger_json_version, registered_functions, tool
 from helpers.paths import REPO
+from quality_gate.baseline import FILE_NAME as BASELINE_FILE
 from quality_gate.functions import ALL_TOOLS, single
 
 MAKEFILE = REPO / "makefile"
@@ -196,6 +197,7 @@ DAGGER_TARGETS = [
     ("run-all", [*CALL, "run-all"]),
     ("report", [*CALL, "report", "export", "--path=reports"]),
     ("fix", [*CALL, "fix"]),  # no terminal, no YES=1: dagger shows the changeset and applies nothing
+    ("baseline", [*CALL, "baseline", "export", f"--path=.config/{BASELINE_FILE}"]),
     ("check", ["check", "--no-generate"]),
     ("functions", ["functions"]),
 ]
@@ -240,6 +242,14 @@ def test_variables_are_overridable(recorder: Recorder) -> None:
     assert_docker_run_shape(argv, recorder, image="example/qg:1")
     expected = ["call", "--source-path", "app", "--config-path", "ci/conf", "run-all", "--fail-fast"]
     assert after_image(argv, "example/qg:1") == expected
+
+
+def test_baseline_reset_and_config_choose_the_recording_and_where_it_is_exported(recorder: Recorder) -> None:
+    """The file lands in the configuration directory, where every check of the module reads it."""
+    result = recorder.make("baseline", "RESET=1", "CONFIG=ci/conf")
+    assert result.returncode == 0, result.stderr
+    expected = ["call", "--source-path", "src", "--config-path", "ci/conf", "baseline", "--reset", "export"]
+    assert after_image(recorder.only_call()) == [*expected, f"--path=ci/conf/{BASELINE_FILE}"]
 
 
 def test_fail_fast_for_dagger_check(recorder: Recorder) -> None:
@@ -415,7 +425,7 @@ def test_help_lists_every_target_once(recorder: Recorder) -> None:
     assert sorted(phony_targets()) == sorted(targets)
     required = {"build", "bash", "help", "lint", "format", "mypy", "ruff", "run-all", "report", "fix", "check"}
     required |= {"remove", "venv", "test", "pins", "bench"}
-    required |= {f"local-{cmd}" for cmd in ("lint", "format", "mypy", "ruff", "run-all", "report", "fix")}
+    required |= {f"local-{cmd}" for cmd in ("lint", "format", "mypy", "ruff", "run-all", "report", "fix", "baseline")}
     assert required <= set(targets)
     assert recorder.calls() == []
 
@@ -490,6 +500,8 @@ LOCAL_TARGETS = [
     ("local-run-all", [], ["run-all", "--source", "src", "--config", ".config"]),
     ("local-run-all", ["FAIL_FAST=1"], ["run-all", "--source", "src", "--config", ".config", "--fail-fast"]),
     ("local-report", [], ["report", "--source", "src", "--config", ".config", "--output", "reports"]),
+    ("local-baseline", [], ["baseline", "--source", "src", "--config", ".config"]),
+    ("local-baseline", ["RESET=1"], ["baseline", "--source", "src", "--config", ".config", "--reset"]),
     ("local-fix", ["SOURCE=app"], ["fix", "--source", "app", "--config", ".config"]),
     ("local-fix", ["YES=1"], ["fix", "--source", "src", "--config", ".config", "--yes"]),
     ("local-fix-undo", [], ["fix", "--undo"]),
@@ -663,6 +675,9 @@ def test_hostile_values_of_variables_stay_single_arguments(recorder: Recorder) -
         "export",
         f"--path={weird}/r",
     ]
+    result = recorder.make("baseline", f"CONFIG={given}/c")
+    assert result.returncode == 0, result.stderr
+    assert after_image(recorder.calls()[-1]["argv"])[-2:] == ["export", f"--path={weird}/c/{BASELINE_FILE}"]
     assert not list(REPO.glob("PWNED*"))
 
 

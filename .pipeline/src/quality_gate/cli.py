@@ -12,16 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fix_command, gate, interrupts, project_env
+from . import baseline_command, fix_command, gate, interrupts, project_env
+from .baseline import FILE_NAME as BASELINE_FILE
+from .baseline import Baseline, BaselineError, load
 from .checks import Check
 from .checks.config import unconfigured
-from .findings import EXIT_BROKEN, exit_code
+from .findings import EXIT_BROKEN, ToolResult, exit_code
 from .functions import ALL_TOOLS, all_checks, check_for, single
 from .interrupts import Interrupted
 from .local_runner import DEFAULT_TIMEOUT, LocalRunner
 from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
+from .review import Review
 from .runner import Layout, file_set_digest
 from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
@@ -51,6 +54,9 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--yes", action="store_true", help="fix: apply without asking (without a terminal it never asks)")
     top.add_argument("--undo", action="store_true", help="fix: put back the files the last fix changed")
+    top.add_argument(
+        "--reset", action="store_true", help="baseline: record every current finding (default: only drop fixed ones)"
+    )
     shown = top.add_mutually_exclusive_group()
     shown.add_argument(
         "--max-findings",
@@ -74,6 +80,7 @@ class Plan:
     cache: ResultCache | None
     output: Path | None  # where `report` writes, known to be writable
     project: Path  # this project's private directory in the cache
+    baseline: Baseline | None  # the committed baseline, when the project has one
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,10 +116,14 @@ def run(args: argparse.Namespace) -> int:
     plan = prepare(args)
     if args.function == "fix":
         return fix_command.run(fix_run(plan, args))
-    files = plan.snapshot.python_files()
+    read = baseline_command.reader(Path(plan.runner.layout.workdir))
+    if args.function == "baseline":
+        recording = Review(plan.baseline, read)
+        results = run_all(plan, recording)
+        return baseline_command.finish(recording, results, Path(args.config) / BASELINE_FILE, args.reset)
+    review = Review(plan.baseline, read) if plan.baseline else None
     if args.function in {"run-all", "report"}:
-        fail_fast = args.fail_fast and args.function == "run-all"
-        results = interrupts.run(gate.run_all, plan.runner, plan.checks, fail_fast, plan.cache, files)
+        results = run_all(plan, review, args.fail_fast and args.function == "run-all")
         print(summary.overall(results, args.max_findings), flush=True)
         if plan.output is not None:
             try:
@@ -120,9 +131,24 @@ def run(args: argparse.Namespace) -> int:
             except report_files.OutputError as error:
                 return _fail(f"error: {error}")
     else:
-        results = [interrupts.run(gate.run_check, plan.runner, plan.checks[0], plan.cache, files)]
+        files = plan.snapshot.python_files()
+        results = [interrupts.run(_run_check, plan, files, review)]
         print(summary.single(results[0], args.max_findings), flush=True)
     return exit_code(results)
+
+
+def run_all(plan: Plan, review: Review | None, fail_fast: bool = False) -> list[ToolResult]:
+    """Every check at once, each result reviewed."""
+    files = plan.snapshot.python_files()
+
+    async def work() -> list[ToolResult]:
+        return await gate.run_all(plan.runner, plan.checks, fail_fast, plan.cache, files, review=review)
+
+    return interrupts.run(work)
+
+
+async def _run_check(plan: Plan, files: list[str], review: Review | None) -> ToolResult:
+    return await gate.run_check(plan.runner, plan.checks[0], plan.cache, files, review=review)
 
 
 def prepare(args: argparse.Namespace) -> Plan:
@@ -131,6 +157,7 @@ def prepare(args: argparse.Namespace) -> Plan:
     checks = [check_for(args.function)] if args.function in single() else all_checks()  # fix: all, to verify
     where = layout(root, args.source, args.config)
     require_configs(args.config, checks)
+    committed = committed_baseline(Path(args.config))
     try:
         output = report_files.check_output(Path(args.output)) if args.function == "report" else None
         project = project_directory(cache_root(args.cache_dir), root)
@@ -152,7 +179,20 @@ def prepare(args: argparse.Namespace) -> Plan:
         file_set=file_set,
         python=str(environment.python) if environment else sys.executable,
     )
-    return Plan(runner, checks, snapshot, cache, output, project)
+    return Plan(runner, checks, snapshot, cache, output, project, committed)
+
+
+def committed_baseline(config: Path) -> Baseline | None:
+    """The baseline in the configuration directory, if there is one; a UsageError when it cannot be read."""
+    path = config / BASELINE_FILE
+    if not path.exists():
+        return None
+    try:
+        return load(path.read_text(encoding="utf-8"), str(path))
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    except (BaselineError, UnicodeDecodeError) as error:
+        raise UsageError(str(error)) from None
 
 
 def result_cache(
@@ -161,7 +201,8 @@ def result_cache(
     """The store of this project's results, seen through this run's snapshot."""
     config_files = frozenset(check.tool.config_file for check in all_checks())
     tools_site = (str(environment.site_packages),) if environment else ()
-    return ResultCache(ResultStore(project / "results"), snapshot, where, config_files, tools_site)
+    store = ResultStore(project / "results")
+    return ResultCache(store, snapshot, where, config_files, frozenset({BASELINE_FILE}), tools_site)
 
 
 def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:

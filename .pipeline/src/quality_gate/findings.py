@@ -49,6 +49,11 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     # What identifies the finding across runs when its path and message do not (set by the check):
     # report fingerprints hash it instead of the path and the message.
     identity: str = field(default="", compare=False)
+    # For a finding that covers a whole file (black's diff): how many lines it changes. A baseline accepts
+    # the file up to that many; 0 for a finding at one place, which a baseline finds by its line's content.
+    extent: int = field(default=0, compare=False)
+    # In the project's baseline (set by its review): still reported, but it does not fail the gate.
+    known: bool = field(default=False, compare=False)
 
     @property
     def position(self) -> str:
@@ -113,6 +118,7 @@ class ToolResult:
     started: float
     seconds: float
     cached: bool = field(default=False, compare=False)
+    fixed: int | None = field(default=None, compare=False)  # baseline entries no longer found; None: no baseline
 
     @property
     def verdict(self) -> Verdict:
@@ -123,6 +129,11 @@ class ToolResult:
     def findings(self) -> tuple[Finding, ...]:
         """The outcome's findings, for brevity at call sites."""
         return self.outcome.findings
+
+    @property
+    def new(self) -> tuple[Finding, ...]:
+        """The findings the project's baseline does not know (all of them without a baseline)."""
+        return tuple(finding for finding in self.findings if not finding.known)
 
 
 def identity(finding: Finding) -> tuple[str, ...]:

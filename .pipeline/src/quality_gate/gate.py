@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 
 import anyio
 
@@ -12,14 +12,23 @@ from .findings import Outcome, ToolResult, Verdict, headline
 from .result_cache import ResultCache
 from .runner import Execution, Runner
 
+# What the project accepts of a result (its baseline, see review.py): it may turn findings into a pass.
+Review = Callable[[ToolResult], Awaitable[ToolResult]]
+
 
 async def run_check(
-    runner: Runner, check: Check, cache: ResultCache | None = None, files: Collection[str] | None = None
+    runner: Runner,
+    check: Check,
+    cache: ResultCache | None = None,
+    files: Collection[str] | None = None,
+    *,
+    review: Review | None = None,
 ) -> ToolResult:
     """Run one check; anything that goes wrong on the way is reported as the tool not running.
 
     With a cache, a stored execution stands in for the run, and a run is stored unless the tool could not
-    run. With the project's Python files known, a check that would be given none does not run at all.
+    run. With the project's Python files known, a check that would be given none does not run at all. With a
+    review, the result is the one it returns.
     """
     started = time.perf_counter()
     execution: Execution | None = None
@@ -38,19 +47,34 @@ async def run_check(
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
         outcome = Outcome(Verdict.BROKEN, (), str(error), headline(check.name, Verdict.BROKEN, _describe(error)))
     seconds = time.perf_counter() - started
-    if execution is None:
-        return ToolResult(check.name, outcome, None, started, seconds)
-    return ToolResult(check.name, outcome, execution.exit_code, started, seconds, cached=execution.cached)
+    exit_code = None if execution is None else execution.exit_code
+    result = ToolResult(check.name, outcome, exit_code, started, seconds, cached=bool(execution and execution.cached))
+    return await _reviewed(result, review) if review else result
 
 
-async def run_all(
+async def _reviewed(result: ToolResult, review: Review) -> ToolResult:
+    """The reviewed result; a review that fails leaves the tool as could not run, with why."""
+    try:
+        return await review(result)
+    except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
+        reason = f"its findings could not be set against the baseline: {_describe(error)}"
+        outcome = Outcome(Verdict.BROKEN, result.findings, str(error), headline(result.tool, Verdict.BROKEN, reason))
+        return ToolResult(result.tool, outcome, result.exit_code, result.started, result.seconds)
+
+
+async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the optional parts, named at every call
     runner: Runner,
     checks: Iterable[Check],
     fail_fast: bool = False,
     cache: ResultCache | None = None,
     files: Collection[str] | None = None,
+    *,
+    review: Review | None = None,
 ) -> list[ToolResult]:
-    """Every check concurrently; by default each runs to its end, with fail_fast the first failure stops the rest."""
+    """Every check concurrently; by default each runs to its end, with fail_fast the first failure stops the rest.
+
+    Each result is reviewed (when a review is given) before fail_fast sees it.
+    """
     checks = list(checks)
     results: dict[str, ToolResult] = {}
     started = time.perf_counter()
@@ -58,7 +82,7 @@ async def run_all(
     async with anyio.create_task_group() as group:
 
         async def one(check: Check) -> None:
-            result = await run_check(runner, check, cache, files)
+            result = await run_check(runner, check, cache, files, review=review)
             results[check.name] = result
             if fail_fast and result.verdict is not Verdict.PASSED:
                 group.cancel_scope.cancel()

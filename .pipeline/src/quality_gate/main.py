@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from typing import Annotated
 
 import dagger
@@ -9,6 +11,8 @@ from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, obj
 from dagger.mod._exceptions import FunctionError
 
 from . import dagger_runner, gate
+from .baseline import FILE_NAME as BASELINE_FILE
+from .baseline import Baseline, BaselineError, load, render
 from .checks import CHECKS, Check
 from .checks.config import unconfigured
 from .findings import ToolResult
@@ -16,6 +20,7 @@ from .fixes import FIXERS, run_fixers
 from .functions import all_checks, check_for
 from .reports import files as report_files
 from .reports import summary
+from .review import Review, unrecordable
 from .runner import PROJECT_REQUIREMENTS, file_set_digest
 from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
@@ -31,6 +36,15 @@ class GateError(FunctionError):
     class Module.call re-raises without logging a traceback, so the message (the tools' output and the
     verdict) is the whole error. tests/dagger fail if the SDK moves it or stops treating it so.
     """
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every function starts from: the runner, the source's Python files, the committed baseline (if any)."""
+
+    runner: dagger_runner.ContainerRunner
+    files: list[str]
+    baseline: Baseline | None
 
 
 @object_type
@@ -80,8 +94,9 @@ class QualityGate:
         fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
     ) -> str:
         """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
-        runner, files = await self._prepared(all_checks())
-        results = await gate.run_all(runner, all_checks(), fail_fast, files=files)
+        ready = await self._prepared(all_checks())
+        review = self._review(ready)
+        results = await gate.run_all(ready.runner, all_checks(), fail_fast, files=ready.files, review=review)
         return _verdict(results, summary.overall(results))
 
     @function
@@ -90,18 +105,37 @@ class QualityGate:
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
-        runner, files = await self._prepared(all_checks())
-        results = await gate.run_all(runner, all_checks(), files=files)
+        ready = await self._prepared(all_checks())
+        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=self._review(ready))
         reports = dag.directory()
         for name, text in report_files.render_all(results).items():
             reports = reports.with_new_file(name, text)
         return reports
 
     @function
+    async def baseline(
+        self,
+        reset: Annotated[bool, Doc("Record every current finding; without it, only the fixed ones leave.")] = False,
+    ) -> dagger.File:
+        """The four tools' findings as the project's baseline, to export: `export --path=.config/quality-baseline.json`.
+
+        With a baseline committed, it only loses the entries fixed since (unless --reset); the checks then fail
+        on findings that are not in it.
+        """
+        ready = await self._prepared(all_checks())
+        recording = Review(ready.baseline, self._read)
+        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=recording)
+        refused = unrecordable(results)
+        if refused:
+            raise GateError(f"{summary.overall(results)}\n{refused}")
+        print(summary.table(results), file=sys.stderr)  # the function's log: what the baseline holds
+        return dag.file(BASELINE_FILE, render(recording.next_baseline(reset)))
+
+    @function
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        layout = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS]))[0].layout
+        layout = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])).runner.layout
         source, config = self._source(), self._config()
         writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path, writable=True)
         chain = dagger_runner.ChainRunner(writable, config, layout)
@@ -113,9 +147,20 @@ class QualityGate:
 
     async def _single(self, function_name: str) -> str:
         tool = check_for(function_name)
-        runner, files = await self._prepared([tool])
-        result = await gate.run_check(runner, tool, files=files)
+        ready = await self._prepared([tool])
+        result = await gate.run_check(ready.runner, tool, files=ready.files, review=self._review(ready))
         return _verdict([result], summary.single(result))
+
+    def _review(self, ready: Prepared) -> Review | None:
+        """Each result seen through the committed baseline, when the project has one."""
+        return Review(ready.baseline, self._read) if ready.baseline else None
+
+    async def _read(self, path: str) -> str | None:
+        """A source file, by its path from the repository root as findings name it (for the baseline's anchors)."""
+        try:
+            return await self.workspace.file(path).contents()
+        except dagger.DaggerError:
+            return None
 
     def _source(self) -> dagger.Directory:
         """The source, read from the one repository at source_path: the same path mounts it and names its files."""
@@ -131,8 +176,8 @@ class QualityGate:
         except ValueError as error:
             raise GateError(str(error)) from None
 
-    async def _prepared(self, checks: list[Check]) -> tuple[dagger_runner.ContainerRunner, list[str]]:
-        """The runner and the source's Python files, once there are some and each config file configures its tool.
+    async def _prepared(self, checks: list[Check]) -> Prepared:
+        """The runner, the source's Python files and the baseline, once there are files and configs that configure.
 
         Tools given nothing to check would pass; given a config file without their section, they would run with
         their defaults. The project's requirements, when the config has them, are installed in the toolbox.
@@ -147,7 +192,14 @@ class QualityGate:
         problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
         if problem:
             raise GateError(problem)
-        return self._runner(file_set_digest(files), project_requirements=PROJECT_REQUIREMENTS in present), files
+        committed = None
+        if BASELINE_FILE in present:
+            try:
+                committed = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
+            except BaselineError as error:
+                raise GateError(str(error)) from None
+        runner = self._runner(file_set_digest(files), project_requirements=PROJECT_REQUIREMENTS in present)
+        return Prepared(runner, files, committed)
 
     def _runner(self, file_set: str = "", project_requirements: bool = False) -> dagger_runner.ContainerRunner:
         source, config = self._source(), self._config()

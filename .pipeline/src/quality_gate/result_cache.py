@@ -3,9 +3,10 @@
 A key is a sha256 over everything that can change what a tool prints: its command, the interpreter and
 every installed distribution (those of the project's environment too, when it has one), the tools'
 environment variables, the project's root, every file of the project the tool can read (see tree.py)
-except the other tools' configuration files, and the files above the root that black and ruff read. A
-result is kept only when no file of the project was touched while the tool ran, so what is stored is what
-the tool saw. It knows commands and executions, not checks.
+except the other tools' configuration files and the files no tool reads (the baseline: it is applied to
+the findings afterwards), and the files above the root that black and ruff read. A result is kept only
+when no file of the project was touched while the tool ran, so what is stored is what the tool saw. It
+knows commands and executions, not checks.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ResultCache:
     snapshot: Snapshot
     layout: Layout
     config_files: frozenset[str]  # every tool's configuration file name, to leave the others out of a key
+    unread: frozenset[str] = frozenset()  # names in the configuration directory that no tool reads
     tools_site: tuple[str, ...] = ()  # where the tools' interpreter finds packages the gate's does not
     environment: str = ""
 
@@ -42,11 +44,8 @@ class ResultCache:
 
     def key(self, command: Command) -> str:
         """The key of this command's result for the snapshotted project."""
-        others = frozenset(
-            posixpath.normpath(posixpath.join(self.layout.config, name))
-            for name in self.config_files
-            if name != command.tool.config_file
-        )
+        left_out = self.unread | (self.config_files - {command.tool.config_file})
+        others = frozenset(posixpath.normpath(posixpath.join(self.layout.config, name)) for name in left_out)
         digest = hashlib.sha256()
         for part in (
             command.tool.name,
@@ -58,7 +57,7 @@ class ResultCache:
             self.layout.source,
             self.layout.config,
             self.snapshot.digest(others),
-            config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, self.config_files),
+            config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, left_out),
         ):
             data = part.encode("utf-8", "surrogateescape")
             digest.update(len(data).to_bytes(8, "big") + data)
@@ -76,15 +75,15 @@ class ResultCache:
         return True
 
 
-def config_digest(config: Path, own: str, config_files: frozenset[str]) -> str:
-    """The configuration directory as one tool sees it, also when it lies outside the project."""
+def config_digest(config: Path, own: str, left_out: frozenset[str]) -> str:
+    """The configuration directory as one tool sees it (but `left_out`), also when it lies outside the project."""
     digest = hashlib.sha256()
     try:
         names = sorted(path.name for path in config.iterdir() if path.is_file())
     except OSError as error:
         return f"<config unreadable {error.errno}>"
     for name in names:
-        if name in config_files and name != own:
+        if name in left_out and name != own:
             continue
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + _read(config / name) + b"\0")
     return digest.hexdigest()

@@ -83,6 +83,7 @@ class Black(Check):
                 "minor",
                 "Style",
                 fixable=True,
+                extent=_changed_lines(diff.text),
             )
             for diff in report.diffs
         ]
@@ -141,3 +142,9 @@ def _first_changed_line(diff: str) -> int:
     """The first line black would change in a file: its first hunk's start, after the unchanged context."""
     hunk = HUNK.search(diff)
     return max(1, int(hunk["line"]) + hunk["context"].count("\n")) if hunk else 1
+
+
+def _changed_lines(diff: str) -> int:
+    """How many lines black's diff of a file removes or adds: the size of what it would change."""
+    body = diff[hunk.start() :] if (hunk := HUNK.search(diff)) else ""
+    return max(1, sum(1 for line in body.split("\n") if line.startswith(("+", "-"))))

@@ -11,6 +11,10 @@ from typing import Any
 from ..findings import ToolResult, identity
 from .text import printable
 
+# A finding in the project's baseline is kept, at the lowest severity: the merge request widget still lists what
+# is new (by fingerprint, against the target branch), and the full report still shows every finding.
+KNOWN_SEVERITY = "info"
+
 
 def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     """Every finding of every tool as a Code Quality issue."""
@@ -31,7 +35,7 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
                 "check_name": f"{tool}:{rule}",
                 "description": message,
                 "categories": [finding.category],
-                "severity": finding.severity,
+                "severity": KNOWN_SEVERITY if finding.known else finding.severity,
                 "fingerprint": fingerprint(key, seen[key]),
                 "location": {"path": path, "lines": {"begin": finding.line}},
             }

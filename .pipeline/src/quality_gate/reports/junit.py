@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from itertools import groupby
 
-from ..findings import ToolResult, Verdict
+from ..findings import Finding, ToolResult, Verdict
 from .text import printable
 
 SUITE = "quality-gate"
@@ -19,14 +19,7 @@ def render(results: Sequence[ToolResult]) -> str:
         suite = ET.SubElement(suites, "testsuite", name=result.tool, time=f"{result.seconds:.3f}")
         _tool_case(suite, result)
         for path, group in groupby(sorted(result.findings), key=lambda f: f.path):
-            findings = list(group)
-            case = ET.SubElement(suite, "testcase", classname=result.tool, name=f"{result.tool}: {path}", time="0")
-            text = "\n".join(f"{f.position}: {f.rule}: {f.message}" for f in findings)
-            if result.verdict is Verdict.PASSED:  # messages the user's config lets pass (pylint fail-under)
-                ET.SubElement(case, "system-out").text = text
-                continue
-            failure = ET.SubElement(case, "failure", message=f"{len(findings)} finding(s) in {path}", type=result.tool)
-            failure.text = text
+            _file_case(suite, result, path, list(group))
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(case.find("failure") is not None for case in cases)))
@@ -35,6 +28,27 @@ def render(results: Sequence[ToolResult]) -> str:
     _make_printable(suites)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _file_case(suite: ET.Element, result: ToolResult, path: str, findings: list[Finding]) -> None:
+    """One file of one tool: a failure listing its new findings, and as its output the findings that pass.
+
+    Those are the ones in the project's baseline, or all of them when the user's config lets the tool pass
+    (pylint's fail-under).
+    """
+    case = ET.SubElement(suite, "testcase", classname=result.tool, name=f"{result.tool}: {path}", time="0")
+    passed = result.verdict is Verdict.PASSED
+    failing = [] if passed else [f for f in findings if not f.known]
+    passing = findings if passed else [f for f in findings if f.known]
+    if failing:
+        failure = ET.SubElement(case, "failure", message=f"{len(failing)} finding(s) in {path}", type=result.tool)
+        failure.text = _lines(failing)
+    if passing:
+        ET.SubElement(case, "system-out").text = ("in the baseline:\n" if failing else "") + _lines(passing)
+
+
+def _lines(findings: list[Finding]) -> str:
+    return "\n".join(f"{f.position}: {f.rule}: {f.message}" for f in findings)
 
 
 def _make_printable(root: ET.Element) -> None:

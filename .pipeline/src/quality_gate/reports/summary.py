@@ -19,12 +19,17 @@ def failing(results: Sequence[ToolResult]) -> list[ToolResult]:
 
 
 def table(results: Sequence[ToolResult]) -> str:
-    """Tool, verdict, number of findings, seconds: one line each."""
-    rows = [("tool", "verdict", "findings", "seconds")]
+    """Tool, verdict, number of findings, seconds: one line each; with a baseline, also new, known and fixed."""
+    baselined = any(result.fixed is not None for result in results)
+    rows = [("tool", "verdict", "findings", *(("new", "known", "fixed") if baselined else ()), "seconds")]
     for result in results:
         seconds = f"{result.seconds:.2f}" + (" (cached)" if result.cached else "")
-        rows.append((result.tool, result.verdict.value, str(len(result.findings)), seconds))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        found = len(result.findings)
+        standing = (str(len(result.new)), str(found - len(result.new)), str(result.fixed)) if baselined else ()
+        if baselined and result.fixed is None:  # not reviewed: the tool did not run, or was stopped
+            standing = ("-", "-", "-")
+        rows.append((result.tool, result.verdict.value, str(found), *standing, seconds))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     )
@@ -37,12 +42,12 @@ def single(result: ToolResult, limit: int | None = DEFAULT_LIMIT) -> str:
 
 def overall(results: Sequence[ToolResult], limit: int | None = DEFAULT_LIMIT) -> str:
     """The summary table, each failing tool's output (at most `limit` findings each), and the final verdict line."""
-    parts = [table(results)]
-    for result in results:
-        if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.findings and result.verdict is Verdict.PASSED):
-            parts.append(f"===== {result.tool} =====\n{_section(result, limit)}")
-    parts.append(verdict_line(results))
-    return printable("\n\n".join(parts))
+    sections = [
+        f"===== {result.tool} =====\n{_section(result, limit)}"
+        for result in results
+        if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.new and result.verdict is Verdict.PASSED)
+    ]
+    return printable("\n\n".join([table(results), *sections, verdict_line(results)]))
 
 
 def finding_limit(text: str) -> int:

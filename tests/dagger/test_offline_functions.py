@@ -1,0 +1,88 @@
+"""The Dagger functions run offline (the engine's answers come from a checkout on disk): baseline, requirements."""
+
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import pytest
+from helpers.chains import chain, index
+from helpers.engine import OfflineEngine, called
+from helpers.gate import make_project
+from quality_gate.baseline import FILE_NAME, load
+from quality_gate.dagger_runner import PROJECT_PINS_PATH
+from quality_gate.functions import all_checks
+from quality_gate.main import GateError
+from quality_gate.runner import PROJECT_REQUIREMENTS
+
+APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    return text.upper()\n'
+
+
+@pytest.fixture(name="engine")
+def fixture_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OfflineEngine:
+    root = make_project(tmp_path / "project", {"src/app.py": APP})
+    return OfflineEngine(root, tmp_path / "tools", monkeypatch)
+
+
+def recorded(engine: OfflineEngine, *args: bool) -> str:
+    """`dagger call baseline` then `export`: the file's contents, read from the query the function returned."""
+    file = called(engine.gate().baseline, *args)
+    [(field, arguments)] = chain(file)
+    assert field == "file" and arguments["name"] == FILE_NAME
+    contents: str = arguments["contents"]
+    return contents
+
+
+def test_baseline_returns_the_file_to_export_with_every_finding(engine: OfflineEngine) -> None:
+    with pytest.raises(GateError, match="gate failed"):
+        called(engine.gate().run_all)
+    text = recorded(engine)
+    assert sorted(engine.execs[-4:]) == ["black", "mypy", "pylint", "ruff"], "the four tools ran"
+    assert load(text, FILE_NAME).per_tool() == {"pylint": 1, "mypy": 1, "ruff": 1}
+    assert "src/app.py" in engine.read, "each finding's line read from the workspace"
+
+
+def test_with_the_committed_file_the_checks_pass_and_a_new_finding_fails(engine: OfflineEngine) -> None:
+    (engine.root / ".config" / FILE_NAME).write_text(recorded(engine), encoding="utf-8")
+    engine.read.clear()
+    passed: str = called(engine.gate().run_all)
+    assert f".config/{FILE_NAME}" in engine.read, "the committed baseline, read from the workspace"
+    assert passed.rstrip().splitlines()[-1] == "gate passed: pylint, black, mypy, ruff passed"
+    assert called(engine.gate().mypy).splitlines()[-1].startswith("mypy passed: 0 new findings (1 known")
+    app = engine.root / "src" / "app.py"
+    app.write_text("# a line above everything\n" + app.read_text(encoding="utf-8") + "\nimport sys\n", encoding="utf-8")
+    with pytest.raises(GateError) as failed:
+        called(engine.gate().ruff)
+    assert str(failed.value).splitlines()[-1] == "ruff failed: 2 new findings (1 known, 0 fixed since the baseline)"
+    assert "src/app.py:11:8: F401 `sys` imported but unused" in str(failed.value), "the new ones listed"
+    assert "src/app.py:4:8: F401" not in str(failed.value), "the known one is not"
+
+
+def test_baseline_again_only_drops_fixed_entries_unless_reset(engine: OfflineEngine) -> None:
+    committed = engine.root / ".config" / FILE_NAME
+    committed.write_text(recorded(engine), encoding="utf-8")
+    app = engine.root / "src" / "app.py"
+    app.write_text(app.read_text(encoding="utf-8").replace("import os\n", "import sys\n"), encoding="utf-8")
+    tightened = load(recorded(engine), FILE_NAME)
+    assert tightened.per_tool() == {"mypy": 1}, "os is fixed; sys is new, and not added"
+    assert load(recorded(engine, True), FILE_NAME).per_tool() == {"pylint": 1, "mypy": 1, "ruff": 1}
+
+
+def test_a_corrupt_committed_baseline_is_one_clear_error(engine: OfflineEngine) -> None:
+    (engine.root / ".config" / FILE_NAME).write_text("{", encoding="utf-8")
+    with pytest.raises(GateError, match=rf"^\.config/{FILE_NAME} is not a quality-gate baseline") as raised:
+        called(engine.gate().lint)
+    assert len(str(raised.value).splitlines()) == 1
+    assert not engine.execs, "no tool ran"
+
+
+def test_the_project_requirements_in_the_config_put_their_layer_in_the_toolbox(engine: OfflineEngine) -> None:
+    prepared = engine.gate()._prepared  # pylint: disable=protected-access
+    without = chain(anyio.run(prepared, all_checks()).runner.base)
+    assert not [args for field, args in without if args.get("path") == PROJECT_PINS_PATH]
+    (engine.root / ".config" / PROJECT_REQUIREMENTS).write_text("x==1 --hash=sha256:00\n", encoding="utf-8")
+    steps = chain(anyio.run(prepared, all_checks()).runner.base)
+    assert index(steps, "withFile", path=PROJECT_PINS_PATH) < index(steps, "withMountedDirectory", path="/gate/src")
