@@ -21,6 +21,7 @@ from .findings import EXIT_BROKEN, ToolResult, exit_code
 from .functions import ALL_TOOLS, all_checks, check_for, single
 from .interrupts import Interrupted
 from .local_runner import DEFAULT_TIMEOUT, LocalRunner
+from .progress import Progress
 from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
@@ -57,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument(
         "--reset", action="store_true", help="baseline: record every current finding (default: only drop fixed ones)"
     )
+    top.add_argument("--quiet", action="store_true", help="print only the table of verdicts and the verdict")
     shown = top.add_mutually_exclusive_group()
     shown.add_argument(
         "--max-findings",
@@ -119,12 +121,12 @@ def run(args: argparse.Namespace) -> int:
     read = baseline_command.reader(Path(plan.runner.layout.workdir))
     if args.function == "baseline":
         recording = Review(plan.baseline, read)
-        results = run_all(plan, recording)
+        results = run_all(plan, recording, args.quiet)
         return baseline_command.finish(recording, results, Path(args.config) / BASELINE_FILE, args.reset)
     review = Review(plan.baseline, read) if plan.baseline else None
     if args.function in {"run-all", "report"}:
-        results = run_all(plan, review, args.fail_fast and args.function == "run-all")
-        print(summary.overall(results, args.max_findings), flush=True)
+        results = run_all(plan, review, args.quiet, args.fail_fast and args.function == "run-all")
+        print(summary.brief(results) if args.quiet else summary.overall(results, args.max_findings), flush=True)
         if plan.output is not None:
             try:
                 print(report_files.write(results, plan.output), flush=True)
@@ -133,18 +135,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         files = plan.snapshot.python_files()
         results = [interrupts.run(_run_check, plan, files, review)]
-        print(summary.single(results[0], args.max_findings), flush=True)
+        shown = results[0].outcome.headline if args.quiet else summary.single(results[0], args.max_findings)
+        print(shown, flush=True)
     return exit_code(results)
 
 
-def run_all(plan: Plan, review: Review | None, fail_fast: bool = False) -> list[ToolResult]:
-    """Every check at once, each result reviewed."""
+def run_all(plan: Plan, review: Review | None, quiet: bool, fail_fast: bool = False) -> list[ToolResult]:
+    """Every check at once, each verdict shown on stderr as it comes (unless quiet), each result reviewed."""
+    progress = None if quiet else Progress.on(sys.stderr, [check.name for check in plan.checks])
     files = plan.snapshot.python_files()
 
     async def work() -> list[ToolResult]:
-        return await gate.run_all(plan.runner, plan.checks, fail_fast, plan.cache, files, review=review)
+        return await gate.run_all(plan.runner, plan.checks, fail_fast, plan.cache, files, review=review, watch=progress)
 
-    return interrupts.run(work)
+    return interrupts.run(progress.shown, work) if progress else interrupts.run(work)
 
 
 async def _run_check(plan: Plan, files: list[str], review: Review | None) -> ToolResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
+from typing import Protocol
 
 import anyio
 
@@ -14,6 +15,16 @@ from .runner import Execution, Runner
 
 # What the project accepts of a result (its baseline, see review.py): it may turn findings into a pass.
 Review = Callable[[ToolResult], Awaitable[ToolResult]]
+
+
+class Watch(Protocol):
+    """What the front door shows as tools start and end (progress on a terminal or in a log)."""
+
+    def started(self, tool: str) -> None:
+        """The tool's check has started."""
+
+    def finished(self, result: ToolResult) -> None:
+        """The tool's result, as reviewed: its verdict is the one that counts."""
 
 
 async def run_check(
@@ -70,10 +81,11 @@ async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the op
     files: Collection[str] | None = None,
     *,
     review: Review | None = None,
+    watch: Watch | None = None,
 ) -> list[ToolResult]:
     """Every check concurrently; by default each runs to its end, with fail_fast the first failure stops the rest.
 
-    Each result is reviewed (when a review is given) before fail_fast sees it.
+    Each result is reviewed (when a review is given) before fail_fast and the watch see it.
     """
     checks = list(checks)
     results: dict[str, ToolResult] = {}
@@ -82,15 +94,24 @@ async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the op
     async with anyio.create_task_group() as group:
 
         async def one(check: Check) -> None:
+            if watch:
+                watch.started(check.name)
             result = await run_check(runner, check, cache, files, review=review)
             results[check.name] = result
+            if watch:
+                watch.finished(result)
             if fail_fast and result.verdict is not Verdict.PASSED:
                 group.cancel_scope.cancel()
 
         for check in checks:
             group.start_soon(one, check)
 
-    return [results.get(check.name) or _cancelled(check.name, started) for check in checks]
+    for check in checks:
+        if check.name not in results:
+            results[check.name] = _cancelled(check.name, started)
+            if watch:
+                watch.finished(results[check.name])
+    return [results[check.name] for check in checks]
 
 
 def _cancelled(tool: str, started: float) -> ToolResult:

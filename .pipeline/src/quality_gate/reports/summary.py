@@ -1,4 +1,4 @@
-"""The text people read: a table of verdicts, then the output of every tool that did not pass."""
+"""The text people read: a table of verdicts, the output of every tool that did not pass, the table again."""
 
 from __future__ import annotations
 
@@ -41,13 +41,22 @@ def single(result: ToolResult, limit: int | None = DEFAULT_LIMIT) -> str:
 
 
 def overall(results: Sequence[ToolResult], limit: int | None = DEFAULT_LIMIT) -> str:
-    """The summary table, each failing tool's output (at most `limit` findings each), and the final verdict line."""
+    """The summary table, each failing tool's output (at most `limit` findings each), and the final verdict line.
+
+    After the tools' output (1,885 lines on requests), the table comes again: the last lines say it all.
+    """
     sections = [
         f"===== {result.tool} =====\n{_section(result, limit)}"
         for result in results
         if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.new and result.verdict is Verdict.PASSED)
     ]
-    return printable("\n\n".join([table(results), *sections, verdict_line(results)]))
+    again = [table(results)] if sections else []
+    return printable("\n\n".join([table(results), *sections, *again, verdict_line(results)]))
+
+
+def brief(results: Sequence[ToolResult]) -> str:
+    """The table and the verdict line alone (--quiet)."""
+    return printable(f"{table(results)}\n\n{verdict_line(results)}")
 
 
 def finding_limit(text: str) -> int:
