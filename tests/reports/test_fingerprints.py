@@ -56,12 +56,12 @@ def test_numbers_in_messages_do_not_move_fingerprints(tmp_path: Path) -> None:
     assert len({issue["fingerprint"] for issue in after}) == len(after)
 
 
-def duplicate_code(first: str, second: str) -> ToolResult:
-    """pylint's json2 message for one copied block, naming its two places in the order given."""
+def duplicate_code(first: str, second: str, quoted: str = "    total = 0") -> ToolResult:
+    """pylint's json2 message for one copied block, naming its two places in the order given, quoting lines."""
     message = {
         "type": "refactor",
         "symbol": "duplicate-code",
-        "message": f"Similar lines in 2 files\n=={first}:[4:12]\n=={second}:[8:16]\n    total = 0",
+        "message": f"Similar lines in 2 files\n=={first}:[4:12]\n=={second}:[8:16]\n{quoted}",
         "messageId": "R0801",
         "line": 1,
         "column": 0,
@@ -79,3 +79,14 @@ def test_a_duplicate_reported_from_either_side_keeps_its_fingerprint() -> None:
     other = codequality.entries([duplicate_code("b", "a")])[0]
     assert one["location"]["path"] != other["location"]["path"]
     assert one["fingerprint"] == other["fingerprint"]
+
+
+def test_a_duplicate_keeps_its_fingerprint_whatever_lines_it_quotes() -> None:
+    """On click 8.5.1, a header inserted at the top of two files changed which of their similar lines pylint
+    quoted: the places named are the finding, the quoted lines are pylint's choice of the moment."""
+    one = codequality.entries([duplicate_code("a", "b", "    total = 0\n    return total")])[0]
+    other = codequality.entries([duplicate_code("a", "b", "    return total")])[0]
+    assert one["description"] != other["description"]
+    assert one["fingerprint"] == other["fingerprint"]
+    elsewhere = codequality.entries([duplicate_code("a", "c", "    return total")])[0]
+    assert elsewhere["fingerprint"] != one["fingerprint"], "another pair of places is another finding"

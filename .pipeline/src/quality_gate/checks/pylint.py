@@ -14,7 +14,7 @@ USAGE_ERROR = 32
 # Messages that say the configuration is wrong: the tool could not run as configured.
 CONFIG_SYMBOLS = frozenset({"unrecognized-option", "bad-configuration-section", "config-parse-error"})
 # Found over the whole run, between places whose order pylint does not keep from one run to the next:
-# the same finding may be reported at either place, with its lines in either order.
+# the same finding may be reported at either place, quoting either place's lines, in either order.
 UNORDERED = frozenset({"R0801"})
 
 
@@ -88,8 +88,14 @@ def _score(report: dict[str, Any]) -> float | None:
 
 
 def _unordered(text: str) -> str:
-    """The message's lines as a set: which place pylint names first, and the blank lines it keeps, vary."""
-    return "\n".join(sorted({line.strip() for line in text.splitlines() if line.strip()}))
+    """The places the message names (`==module:[start:end]`), as a set; without any, all its lines as a set.
+
+    Which place pylint names first varies, and so do the lines it quotes: either place's copy, and, after
+    an edit elsewhere in either file (a header inserted at the top, on click), more or fewer of them.
+    """
+    lines = {line.strip() for line in text.splitlines() if line.strip()}
+    places = {line for line in lines if line.startswith("==")}
+    return "\n".join(sorted(places or lines))
 
 
 def _finding(message: dict[str, Any], layout: Layout) -> Finding:
