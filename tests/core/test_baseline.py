@@ -5,15 +5,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from helpers.gate import Project, said
+from quality_gate import gate
 from quality_gate.baseline import FILE_NAME
+from quality_gate.checks import CHECKS
+from quality_gate.findings import ToolResult, Verdict
+from quality_gate.runner import Command, Execution, Layout
 
 # pylint W0611 and ruff F401 (os), mypy no-untyped-def (shout) and return-value (length), black (TABLE).
 APP = '''"""Planted findings for the baseline."""
@@ -226,3 +232,28 @@ def test_a_tool_that_could_not_run_leaves_the_baseline_unwritten(tmp_path: Path)
     assert done.returncode == 2, said(done)
     assert "baseline not written: black, mypy did not run" in done.stderr, said(done)
     assert not (project.root / ".config" / FILE_NAME).exists()
+
+
+class OneRuffFinding:  # pylint: disable=too-few-public-methods  # a Runner
+    """ruff's JSON for one finding, without running ruff."""
+
+    layout = Layout(source="src", config=".config", workdir="/project")
+
+    async def execute(self, command: Command) -> Execution:
+        del command
+        finding = {"code": "F401", "message": "`os` imported but unused", "filename": "src/app.py"}
+        return Execution(1, json.dumps([{**finding, "location": {"row": 3, "column": 8}}]), "", 0.1)
+
+
+def test_a_review_that_fails_leaves_the_tool_as_could_not_run_saying_why() -> None:
+    """Reading the source for the baseline's anchors can fail (in Dagger, a query): never a pass, never a crash."""
+
+    async def unreadable(result: ToolResult) -> ToolResult:
+        raise OSError(f"cannot read {result.findings[0].path}")
+
+    result = anyio.run(functools.partial(gate.run_check, OneRuffFinding(), CHECKS["ruff"], review=unreadable))
+    assert result.verdict is Verdict.BROKEN
+    assert result.outcome.headline == (
+        "ruff could not run: its findings could not be set against the baseline: OSError: cannot read src/app.py"
+    )
+    assert [finding.rule for finding in result.findings] == ["F401"], "the findings are kept"
