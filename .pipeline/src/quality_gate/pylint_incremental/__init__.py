@@ -1,0 +1,7 @@
+"""Incremental pylint: per-module results reused when nothing a module can see changed, identical to a full run.
+
+Run by the tools' interpreter (`python -P -m quality_gate.pylint_incremental <pylint's arguments>`) in place
+of `python -P -m pylint`: the same arguments, the same json2 on stdout, the same exit code. It imports only
+the standard library and pylint, so it runs wherever pylint is installed (the local venv, the Dagger
+toolbox). See docs/incremental-pylint.md for the design and what makes it fall back to a full run.
+"""

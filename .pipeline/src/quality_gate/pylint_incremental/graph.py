@@ -1,0 +1,144 @@
+"""The import graph of the checked modules, and of the files outside them they import (a sibling source tree, a
+PYTHONPATH folder): each node with a digest of what astroid would read of it, each module with its closure.
+
+The standard library and installed distributions are not nodes: the environment's key covers them (Python's
+version, every distribution's name and version). A module whose text does not parse depends on every module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .imports import Scan, scan
+
+INIT = "__init__"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A module astroid may load: its dotted name, its file, and whether that file is a package's __init__."""
+
+    name: str
+    path: str
+    package: bool
+
+
+@dataclass
+class Graph:
+    """Nodes by name, each one's digest and direct imports."""
+
+    nodes: dict[str, Node]
+    digests: dict[str, str] = field(default_factory=dict)
+    edges: dict[str, set[str]] = field(default_factory=dict)
+    writers: set[str] = field(default_factory=set)  # nodes that assign attributes of other objects
+
+    def closure(self, name: str) -> set[str]:
+        """The module and every node it imports, directly or not."""
+        seen = {name}
+        todo = [name]
+        while todo:
+            for other in self.edges.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    def closure_digest(self, name: str) -> str:
+        """One digest over every node of the closure: its name, file and content."""
+        digest = hashlib.sha256()
+        for other in sorted(self.closure(name)):
+            node = self.nodes[other]
+            digest.update(f"{other}\0{node.path}\0{self.digests[other]}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+
+Resolve = Callable[[str], Node | None]  # a name not among the checked modules -> a file to follow, or None
+Read = Callable[[str], bytes]
+
+
+def build(modules: Iterable[Node], read: Read, resolve: Resolve) -> Graph:
+    """The graph from the checked modules, following imports into files that resolve outside the environment."""
+    graph = Graph({node.name: node for node in modules})
+    project = frozenset(graph.nodes)
+    submodules = Submodules()
+    todo = list(graph.nodes.values())
+    queued = set(graph.nodes)
+    while todo:
+        node = todo.pop()
+        data = read(node.path)
+        listing = submodules.of(node) if node.package and node.name not in project else frozenset()
+        graph.digests[node.name] = _digest(data, listing)
+        found = scan(data, node.name, node.package)
+        if found is None:
+            graph.edges[node.name] = set(project) - {node.name}  # unreadable for us: it may depend on anything
+            continue
+        if found.writes:
+            graph.writers.add(node.name)
+        graph.edges[node.name] = _direct(node, found, graph, submodules, resolve)
+        for name in sorted(graph.edges[node.name] - queued):
+            queued.add(name)
+            todo.append(graph.nodes[name])
+    return graph
+
+
+def _direct(node: Node, found: Scan, graph: Graph, submodules: Submodules, resolve: Resolve) -> set[str]:
+    """The nodes a module imports; packages it imports also give the submodules its identifiers name."""
+    edges: set[str] = set()
+
+    def follow(name: str) -> Node | None:
+        if name not in graph.nodes:
+            resolved = resolve(name)
+            if resolved is None:
+                return None
+            graph.nodes[name] = resolved
+        if name != node.name:
+            edges.add(name)
+        return graph.nodes[name]
+
+    packages: list[Node] = []
+    for name in sorted(found.names):
+        followed = follow(name)
+        if followed is not None and followed.package:
+            packages.append(followed)
+    for star in sorted(found.stars):
+        followed = follow(star)
+        for sub in sorted(submodules.of(followed) if followed is not None and followed.package else ()):
+            follow(f"{star}.{sub}")
+    while packages:
+        package = packages.pop()
+        for sub in sorted(found.identifiers & submodules.of(package)):
+            candidate = f"{package.name}.{sub}"
+            if candidate in edges:
+                continue
+            followed = follow(candidate)
+            if followed is not None and followed.package:
+                packages.append(followed)
+    return edges
+
+
+class Submodules:  # pylint: disable=too-few-public-methods  # a memo of directory listings
+    """The module names a package's directory holds (x.py, x.pyi, x/, x.<abi>.so), listed once per package."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, frozenset[str]] = {}
+
+    def of(self, package: Node) -> frozenset[str]:
+        """The names of the modules and packages in the package's directory."""
+        directory = os.path.dirname(package.path)
+        if directory not in self._known:
+            try:
+                entries = os.listdir(directory or ".")
+            except OSError:
+                entries = []
+            self._known[directory] = frozenset(entry.split(".", 1)[0] for entry in entries if entry != INIT + ".py")
+        return self._known[directory]
+
+
+def _digest(data: bytes, listing: frozenset[str]) -> str:
+    digest = hashlib.sha256(data)
+    for entry in sorted(listing):
+        digest.update(b"\0" + entry.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

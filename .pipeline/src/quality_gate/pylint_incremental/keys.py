@@ -1,0 +1,113 @@
+"""Keys: what a module's result depends on besides the modules it imports, and where an import leads.
+
+The run's key covers what is the same for every module: this driver's own code, pylint's and astroid's
+versions, Python's, the interpreter, the hash seed, the working directory, sys.path and the names in each of
+its folders (installed distributions by name and version, and any module that appears there), every
+option's value after the rcfile and the command line, the messages' enabled states, the loaded plugins, and
+the list of checked files (adding or removing a module changes what every import resolves to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import sysconfig
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import astroid
+import astroid.modutils
+import pylint
+from pylint.lint import PyLinter
+from pylint.typing import FileItem
+
+from .graph import Node, Resolve
+
+DRIVER = Path(__file__).resolve().parent
+
+
+def digest(parts: Iterable[str]) -> str:
+    """One sha256 over strings, each length-prefixed so that no two lists collide."""
+    total = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape")
+        total.update(len(data).to_bytes(8, "big") + data)
+    return total.hexdigest()
+
+
+def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[str]) -> str:
+    """The key every module's key starts from."""
+    config = sorted((name, repr(value)) for name, value in vars(linter.config).items())
+    states = sorted(linter._msgs_state.items())  # pylint: disable=protected-access
+    plugins = sorted(linter._dynamic_plugins)  # pylint: disable=protected-access
+    return digest(
+        [
+            _driver_digest(),
+            pylint.__version__,
+            astroid.__version__,
+            sys.version,
+            sys.executable,
+            sys.platform,
+            os.environ.get("PYTHONHASHSEED", "<random>"),
+            os.getcwd(),
+            repr(sys.path),
+            repr(list(extra_paths)),
+            *_folder_listings([*sys.path, *extra_paths]),
+            repr(config),
+            repr(states),
+            repr(plugins),
+            *(f"{item.name}\0{item.filepath}\0{item.modpath}" for item in items),
+        ]
+    )
+
+
+def _driver_digest() -> str:
+    """This package's own source: a change to how results are made makes every stored one stale."""
+    return digest(f"{path.name}\0{path.read_bytes().hex()}" for path in sorted(DRIVER.glob("*.py")))
+
+
+def _folder_listings(folders: Iterable[str]) -> list[str]:
+    """The names in each folder on the path: a module that appears there may answer an import."""
+    listings = []
+    for folder in dict.fromkeys(folders):
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:
+            names = ["<unreadable>"]
+        listings.append(f"{folder}\0" + "\0".join(names))
+    return listings
+
+
+def environment_folders() -> tuple[str, ...]:
+    """Where the standard library and installed distributions live: their versions are in the run's key."""
+    paths = sysconfig.get_paths()
+    return tuple(
+        sorted({os.path.realpath(paths[name]) for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths})
+    )
+
+
+def resolver() -> Resolve:
+    """A module name outside the checked modules -> its file when that lies outside the environment, else None."""
+    inside = environment_folders()
+    known: dict[str, Node | None] = {}
+
+    def resolve(name: str) -> Node | None:
+        if name not in known:
+            known[name] = _resolve(name, inside)
+        return known[name]
+
+    return resolve
+
+
+def _resolve(name: str, inside: tuple[str, ...]) -> Node | None:
+    try:
+        path = astroid.modutils.file_from_modpath(name.split("."))
+    except (ImportError, SyntaxError, ValueError, OSError):
+        return None
+    if not path or not path.endswith((".py", ".pyi")):
+        return None  # built into the interpreter, or compiled: the environment's
+    real = os.path.realpath(path)
+    if any(real == folder or real.startswith(folder + os.sep) for folder in inside):
+        return None
+    return Node(name, path, os.path.basename(path).startswith("__init__."))

@@ -1,0 +1,72 @@
+"""Where per-module results are kept between runs: one JSON file per key, written whole, never trusted blindly.
+
+Locally the directory lies in the project's private cache (PYLINTHOME is the gate's pylint cache there); in
+Dagger, on the pylint cache volume. An entry that cannot be read, or that was written for another key or
+format, is a miss: the module is linted again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = "quality-gate-pylint-module/1"
+MAX_ENTRIES = 8192  # modules of a few large projects, or of many versions of one; the least recently used go first
+
+
+class State:
+    """Module results by key under one directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored result for the key, or None."""
+        path = self.directory / f"{key}.json"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != key:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used, for pruning
+        result = record.get("result")
+        return result if isinstance(result, dict) else None
+
+    def put(self, key: str, result: dict[str, Any]) -> None:
+        """Store a result; a store that fails is only a miss next time."""
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    json.dump({"format": FORMAT, "key": key, "result": result}, file)
+                Path(temporary).replace(self.directory / f"{key}.json")
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    Path(temporary).unlink()
+                raise
+        except OSError:
+            pass
+
+    def prune(self, keep: int = MAX_ENTRIES) -> None:
+        """Forget the least recently used entries beyond `keep`."""
+        try:
+            entries = sorted(self.directory.glob("*.json"), key=_mtime, reverse=True)
+        except OSError:
+            return
+        for old in entries[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
