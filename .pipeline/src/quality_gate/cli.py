@@ -182,6 +182,7 @@ def prepare(args: argparse.Namespace) -> Plan:
         timeout=args.timeout,
         file_set=file_set,
         python=str(environment.python) if environment else sys.executable,
+        incremental=not args.no_cache,
     )
     return Plan(runner, checks, snapshot, cache, output, project, committed)
 

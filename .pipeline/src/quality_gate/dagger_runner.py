@@ -8,6 +8,7 @@ import time
 import dagger
 from dagger import dag
 
+from . import driver
 from .runner import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout
 
 PYTHON_IMAGE = "python:3.13-slim"
@@ -16,6 +17,7 @@ PROJECT_PINS_PATH = "/opt/quality-gate/project-requirements.txt"
 WORKDIR = "/gate"
 CONFIG_DIR = "/gate-config"
 CACHE_ROOT = "/cache"
+DRIVER_ROOT = "/opt/quality-gate/driver"  # the package's drivers (pylint_incremental), for tools that run through one
 
 
 def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dagger.Container:
@@ -101,12 +103,29 @@ def run_in(
     volume = f"quality-gate-{tool.name}" + (f"-{file_set}" if tool.cache_per_file_set and file_set else "")
     for name, value in TOOL_ENVIRONMENT.items():
         container = container.with_env_variable(name, value)
+    if command.uses_driver:
+        container = with_driver(container)
     return (
         container.with_mounted_file(posixpath.join(CONFIG_DIR, tool.config_file), config.file(tool.config_file))
         .with_mounted_cache(cache_dir, dag.cache_volume(volume))
         .with_env_variable(tool.cache_variable, cache_dir)
         .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
     )
+
+
+def with_driver(container: dagger.Container) -> dagger.Container:
+    """The drivers' files (read from this module's own source) and the variables that let the tool import them.
+
+    Its state lives under the tool's cache directory, on the tool's cache volume: a warm engine keeps it between
+    pipelines, while the exec itself is keyed on the source, so an unchanged tree is still answered from the cache.
+    """
+    files = dag.directory()
+    for path, text in driver.driver_files().items():
+        files = files.with_new_file(path, text)
+    container = container.with_directory(DRIVER_ROOT, files)
+    for name, value in driver.environment(DRIVER_ROOT, None).items():
+        container = container.with_env_variable(name, value)
+    return container
 
 
 async def collect(container: dagger.Container) -> Execution:
@@ -128,6 +147,9 @@ def layout(source_path: str) -> Layout:
 class ContainerRunner:
     """Runs each command in a container of the toolbox with the source, with its tool's cache on a cache volume."""
 
+    # The state of incremental tools (pylint) lives on their cache volume: reused by the next run on this engine.
+    incremental = True
+
     def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout, file_set: str = "") -> None:
         self.base = base
         self.config = config
@@ -145,6 +167,8 @@ class ContainerRunner:
 
 class ChainRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
     """For fixers: each command runs on the container the previous one left, so the last holds all their work."""
+
+    incremental = False  # black and ruff have no incremental module; a fix runs on a copy anyway
 
     def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
         self.container = base

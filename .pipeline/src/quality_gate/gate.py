@@ -47,7 +47,7 @@ async def run_check(
         if files is not None and not any(path.endswith(check.suffixes) for path in files):
             outcome = _nothing_to_check(check, runner.layout.source)
         else:
-            command = check.command(runner.layout)
+            command = check.command(runner.layout, incremental=runner.incremental)
             key = cache.key(command) if cache else ""
             execution = cache.get(key) if cache else None
             if execution is None:

@@ -15,6 +15,7 @@ import anyio
 import anyio.abc
 from anyio.streams.text import TextReceiveStream
 
+from . import driver
 from .runner import TOOL_ENVIRONMENT, Command, Execution, Layout
 from .slots import CpuSlots, usable_cpus
 from .store import cache_for_file_set
@@ -40,9 +41,11 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
         timeout: float = DEFAULT_TIMEOUT,
         file_set: str = "",
         python: str = sys.executable,
+        incremental: bool = False,
     ) -> None:
         self.layout = layout
         self.python = python
+        self.incremental = incremental  # pylint through its driver, its state in the tool's cache
         self.cache_root = cache_root
         self.timeout = timeout
         self.file_set = file_set  # names the caches of tools that keep one per set of files
@@ -59,6 +62,8 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
             cache = cache_for_file_set(cache, self.file_set)
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {**tool_environment(), tool.cache_variable: str(cache)}
+        if command.uses_driver:
+            env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
         want = self.slots.total if tool.workers_variable else 1
         async with self.slots.hold(tool.priority, want) as cpus:
             if tool.workers_variable:

@@ -53,11 +53,24 @@ class Command:
 
     tool: Tool
     args: tuple[str, ...]
+    # A module of this package that runs the tool with the same arguments and output, reusing what it kept of
+    # earlier runs (pylint_incremental): the tool's interpreter must be able to import it (see driver.py).
+    driver: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module `python -m` runs."""
+        return self.driver or self.tool.module
+
+    @property
+    def uses_driver(self) -> bool:
+        """Whether the command runs this package's own code rather than the tool's."""
+        return self.driver is not None
 
     @property
     def argv(self) -> tuple[str, ...]:
         """The command line after the interpreter."""
-        return ("-m", self.tool.module, *self.args)
+        return ("-m", self.module, *self.args)
 
 
 def file_set_digest(paths: Iterable[str]) -> str:
@@ -81,6 +94,7 @@ class Runner(Protocol):  # pylint: disable=too-few-public-methods  # one method 
     """Runs a command somewhere and reports how it went."""
 
     layout: Layout
+    incremental: bool  # state kept between runs: checks with an incremental driver run through it
 
     async def execute(self, command: Command) -> Execution:
         """Run the command to its end (or until cancelled) and collect its output."""

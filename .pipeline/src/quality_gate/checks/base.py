@@ -38,15 +38,16 @@ class Check(ABC):
     tool: Tool
     function: str  # the gate's function that runs it alone: `make lint`, `dagger call lint`
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES  # the files it checks: given none of them, it cannot run
+    driver: str | None = None  # this package's module that runs the tool incrementally, if it has one
 
     @property
     def name(self) -> str:
         """The tool's name, as findings, summaries and reports show it."""
         return self.tool.name
 
-    def command(self, layout: Layout) -> Command:
-        """The invocation for this layout, the same under every runner."""
-        return Command(self.tool, tuple(self.arguments(layout)))
+    def command(self, layout: Layout, incremental: bool = False) -> Command:
+        """The invocation for this layout, the same under every runner (incremental: through the tool's driver)."""
+        return Command(self.tool, tuple(self.arguments(layout)), self.driver if incremental else None)
 
     def config_path(self, layout: Layout) -> str:
         """The tool's configuration file inside the layout's config directory."""

@@ -5,3 +5,7 @@ of `python -P -m pylint`: the same arguments, the same json2 on stdout, the same
 the standard library and pylint, so it runs wherever pylint is installed (the local venv, the Dagger
 toolbox). See docs/incremental-pylint.md for the design and what makes it fall back to a full run.
 """
+
+# Set by the runners to the sys.path entry they added so that the tool's interpreter imports this package: the
+# driver takes it off again before pylint starts (see __main__.py and quality_gate/driver.py).
+DRIVER_ROOT_VARIABLE = "QUALITY_GATE_DRIVER_ROOT"

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pylint
 from pylint.lint import Run
 
+from . import DRIVER_ROOT_VARIABLE
 from .linter import IncrementalLinter
 
 
-class IncrementalRun(Run):
+class IncrementalRun(Run):  # pylint: disable=too-few-public-methods  # Run does its work in __init__
     """pylint's own Run (options, rcfile, reporters, score, exit code) with the incremental linter."""
 
     LinterClass = IncrementalLinter
 
 
+def without_driver_root() -> None:
+    """sys.path and PYTHONPATH as `python -m pylint` would have them: the entry the runner added for us removed."""
+    root = os.environ.pop(DRIVER_ROOT_VARIABLE, None)
+    if root is None:
+        return
+    if root in sys.path:
+        sys.path.remove(root)
+    path = os.environ.get("PYTHONPATH", "")
+    if path == root:
+        del os.environ["PYTHONPATH"]
+    elif path.startswith(root + os.pathsep):
+        os.environ["PYTHONPATH"] = path[len(root) + 1 :]
+
+
 def main() -> None:
     """As `python -m pylint` does: sys.path tidied the same way, then the run (which exits)."""
+    without_driver_root()
     pylint.modify_sys_path()
     try:
         IncrementalRun(sys.argv[1:])

@@ -19,8 +19,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from pylint.checkers.imports import ImportsChecker
-from pylint.checkers.symilar import LineSet, LineSpecifs, SimilaritiesChecker
+from pylint.checkers.symilar import LineNumber, LineSet, LineSpecifs, SimilaritiesChecker
 from pylint.lint import PyLinter
+
+# ImportsChecker's private state that close() reads: edges a pragma or `if TYPE_CHECKING:` leaves out of the
+# cycle search, and each module's package (for its reports).
+EXCLUDED, PACKAGES = "_excluded_edges", "_module_pkg"
 
 Contribution = dict[str, Any]  # JSON: {"linesets": [...], "edges": [...], "excluded": [...], "package": ...}
 
@@ -53,7 +57,7 @@ class Contributions:
         """After the checkers' open(): graphs that remember insertion order."""
         if self.imports is not None:
             self.imports.import_graph = defaultdict(OrderedSet)
-            self.imports._excluded_edges = defaultdict(OrderedSet)  # pylint: disable=protected-access
+            setattr(self.imports, EXCLUDED, defaultdict(OrderedSet))
 
     def mark(self) -> int:
         """Where the next module's LineSet will go."""
@@ -66,8 +70,8 @@ class Contributions:
             contribution["linesets"] = [_lineset_json(line_set) for line_set in self.similarities.linesets[mark:]]
         if self.imports is not None:
             contribution["edges"] = _order(self.imports.import_graph.get(name))
-            contribution["excluded"] = _order(self.imports._excluded_edges.get(name))  # pylint: disable=protected-access
-            contribution["package"] = self.imports._module_pkg.get(name)  # pylint: disable=protected-access
+            contribution["excluded"] = _order(getattr(self.imports, EXCLUDED).get(name))
+            contribution["package"] = getattr(self.imports, PACKAGES).get(name)
         return contribution
 
     def put_back(self, name: str, contribution: Contribution) -> None:
@@ -78,9 +82,9 @@ class Contributions:
             for edge in contribution["edges"]:
                 self.imports.import_graph[name].add(edge)
             for edge in contribution["excluded"]:
-                self.imports._excluded_edges[name].add(edge)  # pylint: disable=protected-access
+                getattr(self.imports, EXCLUDED)[name].add(edge)
             if contribution["package"] is not None:
-                self.imports._module_pkg[name] = contribution["package"]  # pylint: disable=protected-access
+                getattr(self.imports, PACKAGES)[name] = contribution["package"]
 
 
 def _order(edges: set[str] | None) -> list[str]:
@@ -101,8 +105,10 @@ def _lineset(data: dict[str, Any]) -> LineSet:
     """A LineSet as it was built, without building it again (that parses the module's text once more)."""
     line_set = LineSet.__new__(LineSet)
     line_set.name = data["name"]
-    line_set._real_lines = data["real"]  # pylint: disable=protected-access
-    line_set._stripped_lines = [  # pylint: disable=protected-access
-        LineSpecifs(line_number=number, text=text) for number, text in data["stripped"]
-    ]
+    vars(line_set).update(
+        {
+            "_real_lines": data["real"],
+            "_stripped_lines": [LineSpecifs(LineNumber(number), text) for number, text in data["stripped"]],
+        }
+    )
     return line_set

@@ -16,13 +16,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from astroid import builder, nodes, util
-from astroid.manager import AstroidManager
+from astroid import builder, nodes, util  # type: ignore[import-untyped]  # astroid ships no type information
+from astroid.manager import AstroidManager  # type: ignore[import-untyped]
 
 Load = tuple[str, str | None, bool]  # (module name, the file whose directory resolves it, use_cache), as asked
 
 
-class Writes:  # pylint: disable=too-few-public-methods  # a recorder used as a context manager
+class Writes:
     """Cross-module attribute writes made while astroid builds modules."""
 
     def __init__(self) -> None:
@@ -45,17 +45,17 @@ class Writes:  # pylint: disable=too-few-public-methods  # a recorder used as a 
                         found.add((writer, _root_name(value)))
                     yield value
 
-            expression.infer = watched  # type: ignore[method-assign]  # this node only, for this call
+            expression.infer = watched  # this node only, for this call
             try:
                 original(self, node)
             finally:
                 del expression.infer
 
-        builder.AstroidBuilder.delayed_assattr = delayed_assattr  # type: ignore[method-assign]
+        builder.AstroidBuilder.delayed_assattr = delayed_assattr
         try:
             yield
         finally:
-            builder.AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
+            builder.AstroidBuilder.delayed_assattr = original
 
     def writers(self) -> set[str]:
         """The modules that wrote into another one."""
@@ -92,11 +92,11 @@ class Loads:
                 loads.current.append((modname, context_file, use_cache))
             return original(self, modname, context_file, use_cache)
 
-        AstroidManager.ast_from_module_name = ast_from_module_name  # type: ignore[method-assign]
+        AstroidManager.ast_from_module_name = ast_from_module_name
         try:
             yield
         finally:
-            AstroidManager.ast_from_module_name = original  # type: ignore[method-assign]
+            AstroidManager.ast_from_module_name = original
 
     @staticmethod
     def replay(loads: list[Load]) -> None:

@@ -8,9 +8,9 @@ version, every distribution's name and version). A module whose text does not pa
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .imports import Scan, scan
 
@@ -86,51 +86,57 @@ def build(modules: Iterable[Node], read: Read, resolve: Resolve) -> Graph:
 
 def _direct(node: Node, found: Scan, graph: Graph, submodules: Submodules, resolve: Resolve) -> set[str]:
     """The nodes a module imports; packages it imports also give the submodules its identifiers name."""
-    edges: set[str] = set()
-
-    def follow(name: str) -> Node | None:
-        if name not in graph.nodes:
-            resolved = resolve(name)
-            if resolved is None:
-                return None
-            graph.nodes[name] = resolved
-        if name != node.name:
-            edges.add(name)
-        return graph.nodes[name]
-
-    packages: list[Node] = []
-    for name in sorted(found.names):
-        followed = follow(name)
-        if followed is not None and followed.package:
-            packages.append(followed)
+    follower = _Follower(node.name, graph, resolve)
+    packages = [followed for name in sorted(found.names) if (followed := follower.follow(name)) and followed.package]
     for star in sorted(found.stars):
-        followed = follow(star)
-        for sub in sorted(submodules.of(followed) if followed is not None and followed.package else ()):
-            follow(f"{star}.{sub}")
+        followed = follower.follow(star)
+        if followed is not None and followed.package:
+            for sub in sorted(submodules.of(followed)):
+                follower.follow(f"{star}.{sub}")
     while packages:
         package = packages.pop()
         for sub in sorted(found.identifiers & submodules.of(package)):
-            candidate = f"{package.name}.{sub}"
-            if candidate in edges:
-                continue
-            followed = follow(candidate)
+            followed = follower.follow(f"{package.name}.{sub}", again=False)
             if followed is not None and followed.package:
                 packages.append(followed)
-    return edges
+    return follower.edges
+
+
+class _Follower:  # pylint: disable=too-few-public-methods  # one module's edges, as they are found
+    """Adds a module's edges to names that are nodes or resolve to files to follow."""
+
+    def __init__(self, name: str, graph: Graph, resolve: Resolve) -> None:
+        self.name = name
+        self.graph = graph
+        self.resolve = resolve
+        self.edges: set[str] = set()
+
+    def follow(self, name: str, again: bool = True) -> Node | None:
+        """The node for `name` (now an edge), or None when it is no file to follow; `again=False`: None if known."""
+        if name in self.edges and not again:
+            return None
+        if name not in self.graph.nodes:
+            resolved = self.resolve(name)
+            if resolved is None:
+                return None
+            self.graph.nodes[name] = resolved
+        if name != self.name:
+            self.edges.add(name)
+        return self.graph.nodes[name]
 
 
 class Submodules:  # pylint: disable=too-few-public-methods  # a memo of directory listings
     """The module names a package's directory holds (x.py, x.pyi, x/, x.<abi>.so), listed once per package."""
 
     def __init__(self) -> None:
-        self._known: dict[str, frozenset[str]] = {}
+        self._known: dict[Path, frozenset[str]] = {}
 
     def of(self, package: Node) -> frozenset[str]:
         """The names of the modules and packages in the package's directory."""
-        directory = os.path.dirname(package.path)
+        directory = Path(package.path).parent
         if directory not in self._known:
             try:
-                entries = os.listdir(directory or ".")
+                entries = [entry.name for entry in directory.iterdir()]
             except OSError:
                 entries = []
             self._known[directory] = frozenset(entry.split(".", 1)[0] for entry in entries if entry != INIT + ".py")

@@ -28,31 +28,49 @@ def scan(data: bytes, name: str, package: bool) -> Scan | None:
         tree = ast.parse(data)
     except (SyntaxError, ValueError):
         return None
-    names: set[str] = set()
-    stars: set[str] = set()
-    identifiers: set[str] = set()
-    writes = False
+    reader = _Reader(name, package)
     for node in ast.walk(tree):
+        reader.read(node)
+    return Scan(
+        frozenset(with_prefixes(reader.names)), frozenset(reader.stars), frozenset(reader.identifiers), reader.writes
+    )
+
+
+class _Reader:  # pylint: disable=too-few-public-methods  # the state of one walk
+    """What the nodes of one module say about its imports."""
+
+    def __init__(self, name: str, package: bool) -> None:
+        self.name = name
+        self.package = package
+        self.names: set[str] = set()
+        self.stars: set[str] = set()
+        self.identifiers: set[str] = set()
+        self.writes = False
+
+    def read(self, node: ast.AST) -> None:
+        """Take what one node says."""
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            self.names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = absolute(node.module, node.level, name, package)
-            if base is None:
-                continue
-            names.add(base)
-            for alias in node.names:
-                if alias.name == "*":
-                    stars.add(base)
-                else:
-                    names.add(f"{base}.{alias.name}" if base else alias.name)
+            self._import_from(node)
         elif isinstance(node, ast.Attribute):
-            identifiers.add(node.attr)
-            writes = writes or (isinstance(node.ctx, ast.Store) and not _own(node.value))
+            self.identifiers.add(node.attr)
+            self.writes = self.writes or (isinstance(node.ctx, ast.Store) and not _own(node.value))
         elif isinstance(node, ast.Name):
-            identifiers.add(node.id)
+            self.identifiers.add(node.id)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-            identifiers.add(node.value)  # names in __all__, getattr(module, "x")
-    return Scan(frozenset(with_prefixes(names)), frozenset(stars), frozenset(identifiers), writes)
+            self.identifiers.add(node.value)  # names in __all__, getattr(module, "x")
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        base = absolute(node.module, node.level, self.name, self.package)
+        if base is None:
+            return
+        self.names.add(base)
+        for alias in node.names:
+            if alias.name == "*":
+                self.stars.add(base)
+            else:
+                self.names.add(f"{base}.{alias.name}" if base else alias.name)
 
 
 def _own(target: ast.expr) -> bool:
@@ -78,9 +96,3 @@ def with_prefixes(names: set[str]) -> set[str]:
         parts = [part for part in dotted.split(".") if part]
         found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
     return found
-
-
-def parents(name: str) -> list[str]:
-    """The packages that hold a module: a and a.b for a.b.c."""
-    parts = name.split(".")
-    return [".".join(parts[:end]) for end in range(1, len(parts))]

@@ -16,8 +16,8 @@ import sysconfig
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import astroid
-import astroid.modutils
+import astroid  # type: ignore[import-untyped]  # astroid ships no type information
+import astroid.modutils  # type: ignore[import-untyped]
 import pylint
 from pylint.lint import PyLinter
 from pylint.typing import FileItem
@@ -50,7 +50,7 @@ def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[s
             sys.executable,
             sys.platform,
             os.environ.get("PYTHONHASHSEED", "<random>"),
-            os.getcwd(),
+            str(Path.cwd()),
             repr(sys.path),
             repr(list(extra_paths)),
             *_folder_listings([*sys.path, *extra_paths]),
@@ -72,7 +72,7 @@ def _folder_listings(folders: Iterable[str]) -> list[str]:
     listings = []
     for folder in dict.fromkeys(folders):
         try:
-            names = sorted(os.listdir(folder or "."))
+            names = sorted(entry.name for entry in Path(folder or ".").iterdir())
         except OSError:
             names = ["<unreadable>"]
         listings.append(f"{folder}\0" + "\0".join(names))
@@ -83,7 +83,9 @@ def environment_folders() -> tuple[str, ...]:
     """Where the standard library and installed distributions live: their versions are in the run's key."""
     paths = sysconfig.get_paths()
     return tuple(
-        sorted({os.path.realpath(paths[name]) for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths})
+        sorted(
+            {os.path.realpath(paths[name]) for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
+        )
     )
 
 
@@ -110,4 +112,4 @@ def _resolve(name: str, inside: tuple[str, ...]) -> Node | None:
     real = os.path.realpath(path)
     if any(real == folder or real.startswith(folder + os.sep) for folder in inside):
         return None
-    return Node(name, path, os.path.basename(path).startswith("__init__."))
+    return Node(name, path, Path(path).name.startswith("__init__."))

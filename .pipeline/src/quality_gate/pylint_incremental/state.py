@@ -39,20 +39,20 @@ class State:
         return result if isinstance(result, dict) else None
 
     def put(self, key: str, result: dict[str, Any]) -> None:
-        """Store a result; a store that fails is only a miss next time."""
+        """Store a result whole (a temporary file renamed into place); a store that fails is only a miss next time."""
+        temporary: str | None = None
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump({"format": FORMAT, "key": key, "result": result}, file)
-                Path(temporary).replace(self.directory / f"{key}.json")
-            except BaseException:
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self.directory, prefix=".tmp-", suffix=".json", delete=False
+            ) as file:
+                temporary = file.name
+                json.dump({"format": FORMAT, "key": key, "result": result}, file)
+            Path(temporary).replace(self.directory / f"{key}.json")
+        except OSError:
+            if temporary is not None:
                 with contextlib.suppress(OSError):
                     Path(temporary).unlink()
-                raise
-        except OSError:
-            pass
 
     def prune(self, keep: int = MAX_ENTRIES) -> None:
         """Forget the least recently used entries beyond `keep`."""

@@ -1,0 +1,35 @@
+"""How a tool's interpreter imports this package's incremental drivers, without the tool seeing the package.
+
+The runners put the folder holding `quality_gate` first on PYTHONPATH and name it in DRIVER_ROOT_VARIABLE;
+the driver takes that one entry off sys.path before the tool starts, so pylint resolves the project's imports
+exactly as `python -m pylint` would (a project with its own `quality_gate` package sees its own).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .pylint_incremental import DRIVER_ROOT_VARIABLE
+
+# The folder that holds the `quality_gate` package, here.
+LOCAL_ROOT = Path(__file__).resolve().parent.parent
+
+# What a container needs of the package to run a driver: the package's __init__ and the drivers' folder.
+DRIVER_PACKAGES = ("pylint_incremental",)
+
+
+def environment(root: str, inherited: str | None) -> dict[str, str]:
+    """The variables that let the interpreter import the drivers from `root`, ahead of an inherited PYTHONPATH."""
+    path = root if not inherited else f"{root}{os.pathsep}{inherited}"
+    return {"PYTHONPATH": path, DRIVER_ROOT_VARIABLE: root}
+
+
+def driver_files() -> dict[str, str]:
+    """Relative path -> text of every file a container needs to run the drivers."""
+    package = LOCAL_ROOT / "quality_gate"
+    files = {"quality_gate/__init__.py": (package / "__init__.py").read_text(encoding="utf-8")}
+    for name in DRIVER_PACKAGES:
+        for path in sorted((package / name).glob("*.py")):
+            files[f"quality_gate/{name}/{path.name}"] = path.read_text(encoding="utf-8")
+    return files

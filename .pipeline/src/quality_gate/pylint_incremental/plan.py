@@ -1,0 +1,112 @@
+"""Deciding what to lint: when the run must be a full one, each module's key, and which results can be kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pylint.lint import PyLinter
+from pylint.reporters.json_reporter import JSON2Reporter
+from pylint.typing import FileItem
+
+from .graph import Graph, Node, Resolve, build
+from .keys import digest, resolver, run_key
+from .state import State
+
+Result = dict[str, Any]  # one module's stored result (JSON), see linter.IncrementalLinter.lint_one
+
+
+def full_run_reason(linter: PyLinter) -> str | None:
+    """Why this run cannot be incremental (a setting whose effect no key covers), or None."""
+    config = linter.config
+    dynamic = linter._dynamic_plugins  # pylint: disable=protected-access  # the plugins that were loaded
+    plugins = [name for name in dynamic if not name.startswith("pylint.")]
+    namespaces = linter._directory_namespaces  # pylint: disable=protected-access  # per-directory configurations
+    checks = {
+        "the output format is not json2": not isinstance(linter.reporter, JSON2Reporter),
+        "jobs is not 1 (parallel runs merge results their own way)": getattr(config, "jobs", 1) != 1,
+        "input from stdin": bool(getattr(config, "from_stdin", False)),
+        "an init-hook runs code no key covers": bool(getattr(config, "init_hook", None)),
+        f"plugins outside pylint ({', '.join(plugins)})": bool(plugins),
+        "per-directory configuration": len(namespaces) != 1 or any(sub for _, sub in namespaces.values()),
+        "a spelling dictionary (its files are not in the key)": bool(getattr(config, "spelling_dict", "")),
+    }
+    return next((why for why, applies in checks.items() if applies), None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Each module's key and stored result (None: lint it), the graph behind the keys, the writers known."""
+
+    keys: dict[str, str]
+    stored: dict[str, Result | None]
+    graph: Graph
+    resolve: Resolve
+    writers_key: str
+    writers: frozenset[str]  # modules whose build writes into other modules, seen in earlier runs
+
+    def kept(self, name: str, result: Result) -> bool:
+        """Keep a fresh result unless the module crashed pylint or loaded a module its key does not cover."""
+        if any(str(message["messageId"]).startswith("F") for message in result["messages"]):
+            return False
+        closure = self.graph.closure(name)
+        for loaded, _, _ in result["loads"]:
+            if (loaded in self.graph.nodes and loaded not in closure) or (
+                loaded not in self.graph.nodes and self.resolve(loaded) is not None
+            ):
+                return False
+        return True
+
+
+def make_plan(
+    linter: PyLinter, items: Sequence[FileItem], extra: Sequence[str], writes: set[tuple[str, str]], state: State
+) -> Plan:
+    """Keys from the run's key and each module's closure; results stored under them, if the writers are known."""
+    resolve = resolver()
+    graph = module_graph(items, writes, resolve)
+    common = run_key(linter, items, extra)
+    writers_key = digest([common, "writers"])
+    known = state.get(writers_key)  # without it no loads can be replayed faithfully: everything is linted
+    keys = {
+        item.name: digest([common, item.name, item.filepath, item.modpath, graph.closure_digest(item.name)])
+        for item in items
+    }
+    stored = {name: state.get(key) if known is not None else None for name, key in keys.items()}
+    writers = frozenset(known["names"]) if known is not None else frozenset()
+    return Plan(keys, stored, graph, resolve, writers_key, writers)
+
+
+def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve) -> Graph:
+    """The import graph, plus what astroid's attribute writes make modules see of each other.
+
+    A write into a module of the graph makes the writer a dependency of that module (whoever reads the module
+    may see the write); a write into anything else (sys, a class of the standard library) makes the writer a
+    dependency of every module, and so does a file outside the checked ones that writes attributes (it is built
+    whenever something first imports it, not with the others).
+    """
+    graph = build([Node(item.name, item.filepath, _is_package(item.filepath)) for item in items], _read, resolve)
+    names = {item.name for item in items}
+    everyone = graph.writers - names
+    for writer, target in writes:
+        if writer not in graph.nodes or target == writer:
+            continue
+        if target in graph.nodes:
+            graph.edges.setdefault(target, set()).add(writer)
+        else:
+            everyone.add(writer)
+    for item in items:
+        graph.edges.setdefault(item.name, set()).update(everyone - {item.name})
+    return graph
+
+
+def _is_package(path: str) -> bool:
+    return Path(path).name.startswith("__init__.")
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        return f"<unreadable {error.errno}>".encode()
