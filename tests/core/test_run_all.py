@@ -73,6 +73,8 @@ class RuffFailsFirst:  # pylint: disable=too-few-public-methods  # a Runner
     black and mypy linger after their real run.
     """
 
+    incremental = False  # keeps no state: every tool runs plainly
+
     def __init__(self, inner: LocalRunner) -> None:
         self.inner = inner
         self.layout = inner.layout
@@ -124,6 +126,8 @@ def test_fail_fast_cancels_the_rest_and_leaves_no_child(cache_root: Path) -> Non
 class RaisesFor:  # pylint: disable=too-few-public-methods  # a Runner
     """The real tools, except that one tool's execution raises, as a lost engine connection would."""
 
+    incremental = False  # keeps no state: every tool runs plainly
+
     def __init__(self, inner: LocalRunner, tool: str) -> None:
         self.inner = inner
         self.layout = inner.layout
@@ -152,6 +156,8 @@ def test_runner_error_is_that_tools_verdict(cache_root: Path, fail_fast: bool) -
 
 class Unreadable:  # pylint: disable=too-few-public-methods  # a Runner
     """Output no pylint writes: the check's reading of it must not escape as an exception."""
+
+    incremental = False  # keeps no state: every tool runs plainly
 
     layout = Layout(source="src", config=".config", workdir="/nowhere")
 

@@ -27,7 +27,7 @@ from quality_gate.runner import Execution, Layout
 def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
     qg = gate(source_path)
     runner = qg._runner()  # pylint: disable=protected-access
-    return chain(runner.container(single()[function].command(runner.layout)))
+    return chain(runner.container(single()[function].command(runner.layout, incremental=runner.incremental)))
 
 
 @pytest.mark.parametrize("function", list(single()))
@@ -68,7 +68,8 @@ def test_only_the_tools_own_config_file_is_mounted(function: str) -> None:
     assert [args["path"] for args in mounted] == [f"/gate-config/{check.tool.config_file}"]
     assert mounted[0]["source"][-2:] == [("directory", {"path": ".config"}), ("file", {"path": check.tool.config_file})]
     directories = [args["path"] for field, args in steps if field in {"withMountedDirectory", "withDirectory"}]
-    assert directories == ["/gate/src"], "only the source folder, never the whole repository"
+    drivers = [dagger_runner.DRIVER_ROOT] if check.driver else []  # the gate's own driver (pylint), not the project's
+    assert directories == ["/gate/src", *drivers], "only the source folder, never the whole repository"
 
 
 @pytest.mark.parametrize("function", list(single()))
@@ -92,9 +93,9 @@ def test_last_step_is_the_checks_command_accepting_any_exit_code(function: str) 
     field, args = container_for(function)[-1]
     layout = Layout(source="src", config="/gate-config", workdir="/gate")
     assert field == "withExec"
-    assert args["args"] == ["python", *check.command(layout).argv]
+    assert args["args"] == ["python", *check.command(layout, incremental=True).argv]
     assert args["expect"] == "ANY"
-    assert args["args"][:3] == ["python", "-m", check.tool.module]
+    assert args["args"][:3] == ["python", "-m", check.driver or check.tool.module]
     assert args["args"][-1] == "src"
     assert f"/gate-config/{check.tool.config_file}" in args["args"]
 
@@ -125,8 +126,10 @@ def test_the_local_runner_starts_the_same_command_line(
 
     monkeypatch.setattr(local_runner, "run_process", record)
     check = single()[function]
-    local = local_runner.LocalRunner(Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "c")
-    anyio.run(local.execute, check.command(local.layout))
+    local = local_runner.LocalRunner(
+        Layout(source="src", config=".config", workdir=str(tmp_path)), tmp_path / "c", incremental=True
+    )
+    anyio.run(local.execute, check.command(local.layout, incremental=local.incremental))
     assert len(spawned) == 1, spawned
     argv = spawned[0]
     assert argv[:2] == [sys.executable, "-P"]

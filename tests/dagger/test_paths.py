@@ -65,6 +65,8 @@ def test_fix_changeset_is_rooted_at_the_source_path(given: str, meant: str) -> N
 class DiskRunner:  # pylint: disable=too-few-public-methods  # the Runner protocol is one method
     """Runs a command as the container would: in WORKDIR's stand-in, with the tool's cache under tmp."""
 
+    incremental = False  # keeps no state: every tool runs plainly
+
     def __init__(self, layout: Layout, cache: Path) -> None:
         self.layout = layout
         self.cache = cache

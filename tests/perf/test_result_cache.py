@@ -31,6 +31,8 @@ CONFIG_FILES = frozenset(check.tool.config_file for check in CHECKS.values())
 class CountingRunner:  # pylint: disable=too-few-public-methods  # a Runner
     """A stand-in for the local runner that records every command it is asked to run."""
 
+    incremental = False  # keeps no state: every tool runs plainly
+
     def __init__(
         self, layout: Layout, answer: Execution = RUFF_CLEAN, on_run: Callable[[], None] | None = None
     ) -> None:

@@ -20,7 +20,15 @@ DRIVER_PACKAGES = ("pylint_incremental",)
 
 
 def environment(root: str, inherited: str | None) -> dict[str, str]:
-    """The variables that let the interpreter import the drivers from `root`, ahead of an inherited PYTHONPATH."""
+    """The variables that let the interpreter import the drivers from `root`, ahead of an inherited PYTHONPATH.
+
+    None when the inherited PYTHONPATH already holds `root` (`make local-*`, the self-check): the tool sees that
+    entry anyway, and adding it twice would not survive Python's removal of duplicate entries for the driver to
+    take it off again.
+    """
+    entries = [Path(entry).resolve() for entry in (inherited or "").split(os.pathsep) if entry]
+    if Path(root).resolve() in entries:
+        return {}
     path = root if not inherited else f"{root}{os.pathsep}{inherited}"
     return {"PYTHONPATH": path, DRIVER_ROOT_VARIABLE: root}
 

@@ -1,0 +1,110 @@
+"""pylint in Dagger runs the incremental driver from the module's own files, its state on the pylint cache volume.
+
+Read from the SDK's lazily built query, nothing awaited; then the driver's files, as the chain carries them,
+are laid out like the container and run with the tools' interpreter: they must be all the driver needs.
+"""
+
+# Test names say what each test proves.
+# pylint: disable=missing-function-docstring
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.chains import chain, gate, index
+from helpers.paths import CONFIG
+from quality_gate import dagger_runner, driver
+from quality_gate.checks import CHECKS
+from quality_gate.functions import single
+from quality_gate.pylint_incremental import DRIVER_ROOT_VARIABLE
+from quality_gate.pylint_incremental.identity import differences
+from quality_gate.pylint_incremental.linter import STATE_DIR
+from quality_gate.runner import TOOL_ENVIRONMENT
+
+
+def pylint_steps() -> list[tuple[str, dict[str, Any]]]:
+    runner = gate()._runner()  # pylint: disable=protected-access  # the runner run_all and lint use
+    return chain(runner.container(CHECKS["pylint"].command(runner.layout, incremental=runner.incremental)))
+
+
+def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
+    runner = gate()._runner()  # pylint: disable=protected-access
+    assert runner.incremental
+    assert not dagger_runner.ChainRunner(runner.base, runner.config, runner.layout).incremental, "fixes run on a copy"
+
+
+def test_pylint_runs_the_driver_with_its_state_on_the_pylint_cache_volume() -> None:
+    steps = pylint_steps()
+    execute = steps[-1][1]["args"]
+    assert execute[:3] == ["python", "-m", "quality_gate.pylint_incremental"]
+    assert execute[3:] == list(CHECKS["pylint"].command(dagger_runner.layout("src")).args), "pylint's own arguments"
+    mount = steps[index(steps, "withMountedCache", path="/cache/pylint")][1]
+    assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-pylint"})]
+    index(steps, "withEnvVariable", name="PYLINTHOME", value="/cache/pylint")  # the driver keeps its state there
+    files = index(steps, "withDirectory", path=dagger_runner.DRIVER_ROOT)
+    index(steps, "withEnvVariable", name="PYTHONPATH", value=dagger_runner.DRIVER_ROOT)
+    index(steps, "withEnvVariable", name=DRIVER_ROOT_VARIABLE, value=dagger_runner.DRIVER_ROOT)
+    assert index(steps, "withMountedDirectory", path="/gate/src") < files < len(steps) - 1
+
+
+@pytest.mark.parametrize("function", [name for name, check in single().items() if check.driver is None])
+def test_other_tools_get_no_driver(function: str) -> None:
+    runner = gate()._runner()  # pylint: disable=protected-access
+    steps = chain(runner.container(single()[function].command(runner.layout, incremental=True)))
+    assert all(args.get("path") != dagger_runner.DRIVER_ROOT for _, args in steps)
+    assert all(args.get("name") != DRIVER_ROOT_VARIABLE for _, args in steps)
+
+
+def shipped_files() -> dict[str, str]:
+    steps = pylint_steps()
+    source = steps[index(steps, "withDirectory", path=dagger_runner.DRIVER_ROOT)][1]["source"]
+    return {args["path"]: args["contents"] for field, args in source if field == "withNewFile"}
+
+
+def test_the_shipped_files_are_the_modules_own() -> None:
+    files = shipped_files()
+    assert files == driver.driver_files()
+    assert "quality_gate/pylint_incremental/__main__.py" in files
+    assert "quality_gate/main.py" not in files, "the Dagger module itself stays out of the tools' container"
+
+
+def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> None:
+    """Laid out as in the container (only those files importable), the driver runs twice: the second run reuses
+    the first one's state, as the next pipeline on a warm engine would, and both equal a full run."""
+    root = tmp_path / "driver"
+    for name, text in shipped_files().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    project = tmp_path / "gate"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "app.py").write_text('"""App."""\n\nimport os\n\nVALUE = os.sep\n', encoding="utf-8")
+    (project / "src" / "other.py").write_text('"""Other."""\n\n\ndef f(x):\n    return x\n', encoding="utf-8")
+    args = ["--rcfile", str(CONFIG / ".pylintrc"), "--output-format=json2", "--recursive=y", "src"]
+    env = {**os.environ, **TOOL_ENVIRONMENT, "PYLINTHOME": str(tmp_path / "volume"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+    container_env = {**env, **driver.environment(str(root), None)}
+
+    def run(module: str, environment: dict[str, str]) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 16, done.stderr  # conventions only: missing docstrings
+        report: dict[str, Any] = json.loads(done.stdout)
+        return report
+
+    full = run("pylint", env)
+    for linted in (["app", "other"], []):
+        assert differences(run("quality_gate.pylint_incremental", container_env), full) == []
+        record = json.loads((tmp_path / "volume" / STATE_DIR / "last-run.json").read_text(encoding="utf-8"))
+        assert record["linted"] == linted
