@@ -49,7 +49,7 @@ class Contributions:
     """The two whole-run checkers of one linter, read after a module is linted and filled for a skipped one."""
 
     def __init__(self, linter: PyLinter) -> None:
-        checkers = linter.get_checkers()
+        checkers = linter.prepare_checkers()  # the ones this run opened (a disabled check has none)
         self.similarities = next((c for c in checkers if isinstance(c, SimilaritiesChecker)), None)
         self.imports = next((c for c in checkers if isinstance(c, ImportsChecker)), None)
 

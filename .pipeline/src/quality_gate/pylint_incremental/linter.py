@@ -32,6 +32,7 @@ from pylint.utils import FileState
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
 from .plan import Plan, Result, full_run_reason, make_plan
+from .similarities import RememberedPairs
 from .state import State
 
 STATE_DIR = "quality-gate-incremental"  # under PYLINTHOME: the gate's pylint cache, locally and in Dagger
@@ -97,7 +98,10 @@ class IncrementalLinter(PyLinter):
             steps.contributions.start()
             asts = self._get_asts(iter(items), None, steps.progress)  # every module, as a full run: same side effects
             plan = make_plan(self, items, extra, writes.found, state)
+            pairs = self._remembered_pairs(steps, state.get(plan.pairs_key))
             kept = self._lint_or_replay(asts, plan, steps)
+        if pairs is not None:
+            state.put(plan.pairs_key, {"pairs": pairs.used})
         for key, result in kept.items():
             state.put(key, result)
         state.put(plan.writers_key, {"names": sorted(plan.writers | writes.writers())})
@@ -109,6 +113,16 @@ class IncrementalLinter(PyLinter):
             "kept": len(kept),
             "seconds": round(time.perf_counter() - started, 3),
         }
+
+    @staticmethod
+    def _remembered_pairs(steps: Steps, stored: Result | None) -> RememberedPairs | None:
+        """duplicate-code's pairwise comparisons, from memory where both modules are unchanged."""
+        checker = steps.contributions.similarities
+        if checker is None:
+            return None
+        pairs = RememberedPairs(checker, dict(stored["pairs"]) if stored is not None else {})
+        pairs.install()
+        return pairs
 
     def _lint_or_replay(self, asts: dict[FileItem, nodes.Module | None], plan: Plan, steps: Steps) -> dict[str, Result]:
         """Each parsed module in turn, linted or replayed; the fresh results worth keeping, by key."""
