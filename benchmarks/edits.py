@@ -25,6 +25,7 @@ class Module:
     name: str
     path: str
     dependents: int
+    size: int  # bytes
 
 
 def modules(root: Path, source: str) -> list[Module]:
@@ -41,14 +42,17 @@ def modules(root: Path, source: str) -> list[Module]:
         for other in graph.closure(node.name) - {node.name}:
             if other in counts:
                 counts[other] += 1
-    found = [Module(node.name, str(Path(node.path).relative_to(root)), counts[node.name]) for node in nodes]
+    found = [
+        Module(node.name, str(Path(node.path).relative_to(root)), counts[node.name], Path(node.path).stat().st_size)
+        for node in nodes
+    ]
     return sorted(found, key=lambda module: (module.dependents, module.name))
 
 
 def leaf(found: list[Module]) -> Module:
     """A module no other imports: the largest such, so that linting it is not trivially short."""
     leaves = [module for module in found if module.dependents == 0 and not module.path.endswith("__init__.py")]
-    return max(leaves, key=lambda module: (Path(module.path).stat().st_size, module.name)) if leaves else found[0]
+    return max(leaves, key=lambda module: (module.size, module.name)) if leaves else found[0]
 
 
 def hub(found: list[Module]) -> Module:
@@ -57,8 +61,9 @@ def hub(found: list[Module]) -> Module:
 
 
 def in_cycle(found: list[Module], cycles: list[str]) -> Module | None:
-    """A module named in one of pylint's cyclic-import messages (`a -> b -> a`)."""
-    names = {name.strip() for message in cycles for name in message.split("->")}
+    """A module named in one of pylint's cyclic-import messages (`Cyclic import (a -> b)`)."""
+    inside = [message[message.find("(") + 1 : message.rfind(")")] for message in cycles]
+    names = {name.strip() for cycle in inside for name in cycle.split("->")}
     candidates = [module for module in found if module.name in names]
     return candidates[0] if candidates else None
 

@@ -202,3 +202,27 @@ def test_a_setting_no_key_covers_makes_a_full_run_and_says_why(tree: Tree) -> No
     done = tree.run(True, "--jobs=2")
     assert tree.last_run() == {"mode": "full", "reason": "jobs is not 1 (parallel runs merge results their own way)"}
     assert differences(done.report, tree.run(False, "--jobs=2").report) == []
+
+
+def test_a_subpackage_found_by_walking_a_folder_keeps_its_imports(tmp_path: Path) -> None:
+    """Walking `src`, pylint names a package's file `app.sub.__init__`; astroid and imports say `app.sub`. A cycle
+    through it must still be found when the package's result is kept (werkzeug's benchmark caught this)."""
+    tree = Tree(tmp_path / "project", tmp_path / "pylint-home", source="src")
+    tree.write(
+        {
+            "src/app/__init__.py": '"""App."""\n',
+            "src/app/sub/__init__.py": '"""Sub."""\n\nfrom . import part\n\nNAME = part.NAME\n',
+            "src/app/sub/part.py": '"""Part."""\n\nfrom app import sub\n\nNAME = "part"\n\n\ndef parent() -> str:\n'
+            '    """The package."""\n    return sub.NAME\n',
+            "src/app/leaf.py": LEAF,
+        }
+    )
+    cold, _ = tree.same_as_full()
+    assert "cyclic-import" in {message["symbol"] for message in cold.report["messages"]}
+    tree.write({"src/app/leaf.py": LEAF + EDIT})
+    replayed, _ = tree.same_as_full()
+    assert tree.last_run()["linted"] == ["app.leaf"]
+    assert "cyclic-import" in {message["symbol"] for message in replayed.report["messages"]}
+    tree.write({"src/app/sub/part.py": '"""Part."""\n\nNAME = "part"\n'})
+    tree.same_as_full()
+    assert tree.last_run()["linted"] == ["app.sub.__init__", "app.sub.part"]

@@ -64,7 +64,7 @@ class Contributions:
         return len(self.similarities.linesets) if self.similarities is not None else 0
 
     def read(self, name: str, mark: int) -> Contribution:
-        """What the module `name` added since `mark`."""
+        """What the module `name` (astroid's name: the import graph's) added since `mark`."""
         contribution: Contribution = {"linesets": [], "edges": [], "excluded": [], "package": None}
         if self.similarities is not None:
             contribution["linesets"] = [_lineset_json(line_set) for line_set in self.similarities.linesets[mark:]]

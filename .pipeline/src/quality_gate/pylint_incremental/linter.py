@@ -31,7 +31,7 @@ from pylint.utils import FileState
 
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
-from .plan import Plan, Result, full_run_reason, make_plan
+from .plan import Plan, Result, full_run_reason, make_plan, module_name
 from .similarities import RememberedPairs
 from .state import State
 
@@ -85,7 +85,7 @@ class IncrementalLinter(PyLinter):
             self.reporter, self.stats.skipped = reporter, skipped
         if said:
             return None, f"listing the modules gave messages ({said[0].symbol})"
-        if len({item.name for item in items}) != len(items):
+        if len({module_name(item) for item in items}) != len(items):
             return None, "two files have the same module name"
         return items, None
 
@@ -135,7 +135,7 @@ class IncrementalLinter(PyLinter):
                 self._replay(item, module, stored, steps, plan.writers)
                 continue
             fresh = self._lint_one(item, module, steps)
-            if plan.kept(item.name, fresh):
+            if plan.kept(item, fresh):
                 kept[plan.keys[item.name]] = fresh
         return kept
 
@@ -153,7 +153,7 @@ class IncrementalLinter(PyLinter):
             "statements": self.stats.by_module[item.name]["statement"],
             "completed": item.filepath in self.stats.modules_names,
             "loads": unique(recorded),
-            "contribution": steps.contributions.read(item.name, mark),
+            "contribution": steps.contributions.read(module.name, mark),
         }
 
     def _replay(
@@ -173,7 +173,7 @@ class IncrementalLinter(PyLinter):
             self._replay_message(JSON2Reporter.deserialize(data))
         steps.walker.nbstatements += result["statements"]
         self.stats.by_module[item.name]["statement"] = result["statements"]
-        steps.contributions.put_back(item.name, result["contribution"])
+        steps.contributions.put_back(module.name, result["contribution"])
         if result["completed"]:
             self.stats.modules_names.add(item.filepath)
 

@@ -48,11 +48,11 @@ class Plan:
     writers: frozenset[str]  # modules whose build writes into other modules, seen in earlier runs
     pairs_key: str  # duplicate-code's comparisons of pairs of modules, remembered (see similarities.py)
 
-    def kept(self, name: str, result: Result) -> bool:
+    def kept(self, item: FileItem, result: Result) -> bool:
         """Keep a fresh result unless the module crashed pylint or loaded a module its key does not cover."""
         if any(str(message["messageId"]).startswith("F") for message in result["messages"]):
             return False
-        closure = self.graph.closure(name)
+        closure = self.graph.closure(module_name(item))
         for loaded, _, _ in result["loads"]:
             if (loaded in self.graph.nodes and loaded not in closure) or (
                 loaded not in self.graph.nodes and self.resolve(loaded) is not None
@@ -71,7 +71,7 @@ def make_plan(
     writers_key = digest([common, "writers"])
     known = state.get(writers_key)  # without it no loads can be replayed faithfully: everything is linted
     keys = {
-        item.name: digest([common, item.name, item.filepath, item.modpath, graph.closure_digest(item.name)])
+        item.name: digest([common, item.name, item.filepath, item.modpath, graph.closure_digest(module_name(item))])
         for item in items
     }
     stored = {name: state.get(key) if known is not None else None for name, key in keys.items()}
@@ -87,8 +87,9 @@ def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolv
     dependency of every module, and so does a file outside the checked ones that writes attributes (it is built
     whenever something first imports it, not with the others).
     """
-    graph = build([Node(item.name, item.filepath, _is_package(item.filepath)) for item in items], _read, resolve)
-    names = {item.name for item in items}
+    nodes = [Node(module_name(item), item.filepath, _is_package(item.filepath)) for item in items]
+    graph = build(nodes, _read, resolve)
+    names = {node.name for node in nodes}
     everyone = graph.writers - names
     for writer, target in writes:
         if writer not in graph.nodes or target == writer:
@@ -97,9 +98,15 @@ def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolv
             graph.edges.setdefault(target, set()).add(writer)
         else:
             everyone.add(writer)
-    for item in items:
-        graph.edges.setdefault(item.name, set()).update(everyone - {item.name})
+    for name in names:
+        graph.edges.setdefault(name, set()).update(everyone - {name})
     return graph
+
+
+def module_name(item: FileItem) -> str:
+    """The module's name as astroid and imports know it: pylint names a package's file `pkg.sub.__init__` when it
+    finds it by walking a folder (`--recursive=y src`), astroid names that module `pkg.sub`."""
+    return item.name.removesuffix(".__init__")
 
 
 def _is_package(path: str) -> bool:
