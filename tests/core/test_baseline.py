@@ -237,6 +237,7 @@ def test_a_tool_that_could_not_run_leaves_the_baseline_unwritten(tmp_path: Path)
 class OneRuffFinding:  # pylint: disable=too-few-public-methods  # a Runner
     """ruff's JSON for one finding, without running ruff."""
 
+    incremental = False  # keeps no state: every tool runs plainly
     layout = Layout(source="src", config=".config", workdir="/project")
 
     async def execute(self, command: Command) -> Execution:

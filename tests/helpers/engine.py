@@ -91,8 +91,9 @@ class OfflineEngine:  # pylint: disable=too-few-public-methods  # its other meth
 
     async def _collect(self, container: dagger.Container) -> Execution:
         argv = chain(container)[-1][1]["args"]
-        check = next(check for check in CHECKS.values() if argv[:3] == ["python", "-m", check.tool.module])
+        check = next(check for check in CHECKS.values() if argv[2] in {check.tool.module, check.driver})
         self.execs.append(check.name)
         where = Layout(source=self.source_path, config=self.config_path, workdir=str(self.root))
-        local = LocalRunner(where, self.cache)
-        return await local.execute(check.command(local.layout))
+        incremental = argv[2] == check.driver  # pylint's driver, its state in the cache, as on the volume
+        local = LocalRunner(where, self.cache, incremental=incremental)
+        return await local.execute(check.command(local.layout, incremental=incremental))
