@@ -29,8 +29,12 @@ class Module:
 
 
 def modules(root: Path, source: str) -> list[Module]:
-    """Every module under source, with its number of dependents (sorted by it, then by name)."""
+    """Every module under source, with its number of dependents (sorted by it, then by name).
+
+    Names start at the folder that holds the top package (`rich` itself is a package: its modules are rich.x).
+    """
     base = root / source
+    base = base.parent if (base / "__init__.py").is_file() else base
     nodes = []
     for path in sorted(base.rglob("*.py")):
         relative = path.relative_to(base).with_suffix("")

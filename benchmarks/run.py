@@ -1,6 +1,6 @@
 """Benchmark of the quality gate's local runner on pinned real code bases (rich, requests, werkzeug from PyPI).
 
-Usage: .venv/bin/python benchmarks/run.py [--reps 3] [--edits 10] [--work DIR]
+Usage: .venv/bin/python benchmarks/run.py [--reps 3] [--edits 10] [--sections speed identity] [--work DIR]
 
 In one run, REPS repetitions, medians of paired ratios:
 - rich: each tool called directly with the arguments our checks use (cold caches), each through our CLI,
@@ -48,13 +48,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"config: {setup.config}; code bases: {', '.join(base.label for base in CODEBASES)}", flush=True)
     sections = importlib.import_module("sections")  # these import quality_gate: once --pythonpath is on sys.path
     identity_run = importlib.import_module("identity_run")
-    sections.rich_section(setup, work, options.reps)
-    for code_base in CODEBASES[1:]:
-        sections.cold_section(setup, work, code_base, options.reps)
-    failures = identity_run.identity_section(setup, work, RICH, options.edits, random.Random(options.seed))
-    for code_base in CODEBASES[1:]:
-        edits = options.other_edits
-        failures += identity_run.identity_section(setup, work, code_base, edits, random.Random(options.seed))
+    failures = 0
+    if "speed" in options.sections:
+        sections.rich_section(setup, work, options.reps)
+        for code_base in CODEBASES[1:]:
+            sections.cold_section(setup, work, code_base, options.reps)
+    if "identity" in options.sections:
+        failures += identity_run.identity_section(setup, work, RICH, options.edits, random.Random(options.seed))
+        for code_base in CODEBASES[1:]:
+            edits = options.other_edits
+            failures += identity_run.identity_section(setup, work, code_base, edits, random.Random(options.seed))
     print(f"\nload average at the end {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print(f"CPU time stolen by other virtual machines during the run: {stolen.share():.1%} of the CPUs' time")
     return 1 if failures else 0
@@ -66,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--edits", type=int, default=10, help="identity: edits of rich (default 10)")
     parser.add_argument("--other-edits", type=int, default=3, help="identity: edits of each other code base")
     parser.add_argument("--seed", type=int, default=16, help="the random edits' seed (default 16)")
+    parser.add_argument(
+        "--sections", nargs="+", choices=("speed", "identity"), default=["speed", "identity"], help="what to run"
+    )
     default_work = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quality-gate-bench"
     parser.add_argument("--work", default=str(default_work), help=f"downloads, trees, caches (default {default_work})")
     parser.add_argument("--config", default=str(ROOT / ".config"), help="the tools' configuration (default .config)")
