@@ -2,14 +2,19 @@
 
 Over-approximated on purpose (a needless dependency costs a re-lint, a missing one a wrong result): every
 prefix of an imported name (`import a.b.c` loads a, a.b, a.b.c), every `from a import x` as both a.x and a,
-and every identifier of the module, because astroid loads `pkg.x` as a submodule when code reads the
-attribute `x` of a package (`import pkg; pkg.x.f()`).
+and every attribute name the module reads (and every string that is an identifier), because astroid loads
+`pkg.x` as a submodule when code reads the attribute `x` of a package (`import pkg; pkg.x.f()`,
+`getattr(pkg, "x")`).
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+
+# The nodes that say something about imports, writes, or the attributes a module reads (a package's attribute
+# may be a submodule astroid then loads); names alone never load a submodule (star imports are followed apart).
+IMPORTANT = (ast.Import, ast.ImportFrom, ast.Attribute, ast.Constant)
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,8 @@ def scan(data: bytes, name: str, package: bool) -> Scan | None:
         return None
     reader = _Reader(name, package)
     for node in ast.walk(tree):
-        reader.read(node)
+        if isinstance(node, IMPORTANT):
+            reader.read(node)
     return Scan(
         frozenset(with_prefixes(reader.names)), frozenset(reader.stars), frozenset(reader.identifiers), reader.writes
     )
@@ -56,10 +62,8 @@ class _Reader:  # pylint: disable=too-few-public-methods  # the state of one wal
         elif isinstance(node, ast.Attribute):
             self.identifiers.add(node.attr)
             self.writes = self.writes or (isinstance(node.ctx, ast.Store) and not _own(node.value))
-        elif isinstance(node, ast.Name):
-            self.identifiers.add(node.id)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-            self.identifiers.add(node.value)  # names in __all__, getattr(module, "x")
+            self.identifiers.add(node.value)  # getattr(package, "x"), __all__
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         base = absolute(node.module, node.level, self.name, self.package)

@@ -47,7 +47,7 @@ class State:
                 "w", encoding="utf-8", dir=self.directory, prefix=".tmp-", suffix=".json", delete=False
             ) as file:
                 temporary = file.name
-                json.dump({"format": FORMAT, "key": key, "result": result}, file)
+                file.write(json.dumps({"format": FORMAT, "key": key, "result": result}))  # C encoder: one call
             Path(temporary).replace(self.directory / f"{key}.json")
         except OSError:
             if temporary is not None:
