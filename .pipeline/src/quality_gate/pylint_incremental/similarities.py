@@ -22,7 +22,8 @@ from pylint.checkers.symilar import (
     hash_lineset,
 )
 
-Pairs = dict[str, list[list[int]]]  # "digest1 digest2" -> each commonality's line numbers
+Pairs = dict[str, Any]  # "digest1 digest2" -> each commonality's line numbers (a list of lists of int)
+NOTHING: tuple[()] = ()  # most pairs share nothing: one object for all of them
 
 
 def lineset_digest(line_set: LineSet) -> str:
@@ -59,7 +60,7 @@ class RememberedPairs:
                         if index not in hashes:
                             hashes[index] = hash_lineset(line_sets[index], min_lines)
                     found = self.original(line_sets[first], line_sets[second], hashes[first], hashes[second])
-                    self.known[key] = [_numbers(common) for common in found]
+                    self.known[key] = [_numbers(common) for common in found] or NOTHING
                 self.used[key] = self.known[key]
                 for numbers in self.known[key]:
                     yield _commonality(numbers, line_sets[first], line_sets[second])
