@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 import pylint
 from pylint.lint import Run
@@ -40,6 +41,27 @@ def main() -> None:
         IncrementalRun(sys.argv[1:])
     except KeyboardInterrupt:
         sys.exit(1)
+    except SystemExit as done:
+        leave(done)
+
+
+def leave(done: SystemExit) -> NoReturn:
+    """Exit as `sys.exit` would, without tearing the interpreter down.
+
+    After a run, astroid holds millions of objects; the interpreter's final collection and module cleanup take
+    about as long as a one-module run itself (rich: 2.1 of 5.4 s). Every file the run wrote is closed by now,
+    so only the standard streams need flushing; no atexit handler of pylint's is skipped that matters here.
+    """
+    code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: what python itself would report as a failure
+        code = 120
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
