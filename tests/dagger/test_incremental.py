@@ -74,15 +74,21 @@ def test_the_shipped_files_are_the_modules_own() -> None:
     assert "quality_gate/main.py" not in files, "the Dagger module itself stays out of the tools' container"
 
 
-def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> None:
-    """Laid out as in the container (only those files importable), the driver runs twice: the second run reuses
-    the first one's state, as the next pipeline on a warm engine would, and both equal a full run."""
+def container_layout(tmp_path: Path) -> tuple[Path, Path]:
+    """The shipped files in a folder of their own (the container's driver root), and a project with src/."""
     root = tmp_path / "driver"
     for name, text in shipped_files().items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     project = tmp_path / "gate"
     (project / "src").mkdir(parents=True)
+    return root, project
+
+
+def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> None:
+    """Laid out as in the container (only those files importable), the driver runs twice: the second run reuses
+    the first one's state, as the next pipeline on a warm engine would, and both equal a full run."""
+    root, project = container_layout(tmp_path)
     (project / "src" / "app.py").write_text('"""App."""\n\nimport os\n\nVALUE = os.sep\n', encoding="utf-8")
     (project / "src" / "other.py").write_text('"""Other."""\n\n\ndef f(x):\n    return x\n', encoding="utf-8")
     args = ["--rcfile", str(CONFIG / ".pylintrc"), "--output-format=json2", "--recursive=y", "src"]
@@ -108,3 +114,33 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
         assert differences(run("quality_gate.pylint_incremental", container_env), full) == []
         record = json.loads((tmp_path / "volume" / STATE_DIR / "last-run.json").read_text(encoding="utf-8"))
         assert record["linted"] == linted
+
+
+def test_black_runs_its_driver_with_its_answers_on_the_black_cache_volume() -> None:
+    runner = gate()._runner()  # pylint: disable=protected-access
+    steps = chain(runner.container(CHECKS["black"].command(runner.layout, incremental=runner.incremental)))
+    execute = steps[-1][1]["args"]
+    assert execute[:3] == ["python", "-m", "quality_gate.black_incremental"]
+    assert execute[3:] == list(CHECKS["black"].command(dagger_runner.layout("src")).args), "black's own arguments"
+    mount = steps[index(steps, "withMountedCache", path="/cache/black")][1]
+    assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-black"})]
+    index(steps, "withEnvVariable", name="BLACK_CACHE_DIR", value="/cache/black")  # the answers are kept there
+    index(steps, "withDirectory", path=dagger_runner.DRIVER_ROOT)
+
+
+def test_the_shipped_files_alone_run_black_incrementally(tmp_path: Path) -> None:
+    """Laid out as in the container, black's driver answers a second run from the first one's memory."""
+    root, project = container_layout(tmp_path)
+    (project / "src" / "app.py").write_text("x = {  'a':1}\n", encoding="utf-8")
+    (project / "src" / "other.py").write_text('"""Formatted."""\n', encoding="utf-8")
+    env = {**os.environ, **TOOL_ENVIRONMENT, "BLACK_CACHE_DIR": str(tmp_path / "volume")}
+    env.pop("PYTHONPATH", None)
+    env.update(driver.environment(str(root), None))
+    argv = [sys.executable, "-m", "quality_gate.black_incremental", "--check", "--diff", "--fast", "--", "src"]
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 1, done.stderr
+        outputs.append(done.stdout.split("\n", 2)[2])  # the diff after its two header lines (times)
+    assert outputs[0] == outputs[1] and '+x = {"a": 1}' in outputs[0]
+    assert len(list((tmp_path / "volume").glob("*/quality-gate-incremental/*.json"))) == 2

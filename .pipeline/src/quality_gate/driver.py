@@ -16,7 +16,7 @@ from .pylint_incremental import DRIVER_ROOT_VARIABLE
 LOCAL_ROOT = Path(__file__).resolve().parent.parent
 
 # What a container needs of the package to run a driver: the package's __init__ and the drivers' folder.
-DRIVER_PACKAGES = ("pylint_incremental",)
+DRIVER_PACKAGES = ("driver_common", "pylint_incremental", "black_incremental")
 
 
 def environment(root: str, inherited: str | None) -> dict[str, str]:

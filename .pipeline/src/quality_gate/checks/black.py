@@ -50,6 +50,7 @@ class Black(Check):
         priority=3,
         workers_variable="BLACK_NUM_WORKERS",  # as many workers as CPUs it was given
     )
+    driver = "quality_gate.black_incremental"  # same arguments and output; unchanged files' answers reused
     function = "format"
 
     def arguments(self, layout: Layout) -> list[str]:

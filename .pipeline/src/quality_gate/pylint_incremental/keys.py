@@ -9,7 +9,6 @@ the list of checked files (adding or removing a module changes what every import
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import sysconfig
@@ -22,18 +21,12 @@ import pylint
 from pylint.lint import PyLinter
 from pylint.typing import FileItem
 
+from ..driver_common.hashing import digest
 from .graph import Node, Resolve
 
-DRIVER = Path(__file__).resolve().parent
+__all__ = ["digest", "resolver", "run_key"]  # digest: the drivers' one hash, used across this package
 
-
-def digest(parts: Iterable[str]) -> str:
-    """One sha256 over strings, each length-prefixed so that no two lists collide."""
-    total = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogateescape")
-        total.update(len(data).to_bytes(8, "big") + data)
-    return total.hexdigest()
+DRIVER_SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "driver_common")
 
 
 def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[str]) -> str:
@@ -63,8 +56,9 @@ def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[s
 
 
 def _driver_digest() -> str:
-    """This package's own source: a change to how results are made makes every stored one stale."""
-    return digest(f"{path.name}\0{path.read_bytes().hex()}" for path in sorted(DRIVER.glob("*.py")))
+    """This driver's own source and what it shares: a change to how results are made makes every stored one stale."""
+    paths = sorted(path for folder in DRIVER_SOURCES for path in folder.glob("*.py"))
+    return digest(f"{path.parent.name}/{path.name}\0{path.read_bytes().hex()}" for path in paths)
 
 
 def _folder_listings(folders: Iterable[str]) -> list[str]:

@@ -29,12 +29,13 @@ from pylint.reporters.progress_reporters import ProgressReporter
 from pylint.typing import FileItem
 from pylint.utils import FileState
 
+from ..driver_common.state import State
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
 from .plan import Plan, Result, full_run_reason, make_plan, module_name
 from .similarities import RememberedPairs
-from .state import State
 
+RECORD_FORMAT = "quality-gate-pylint-module/1"
 STATE_DIR = "quality-gate-incremental"  # under PYLINTHOME: the gate's pylint cache, locally and in Dagger
 
 
@@ -68,7 +69,7 @@ class IncrementalLinter(PyLinter):
             items, reason = self._file_items(files_or_modules, extra)
             if items is not None:
                 with augmented_sys_path(extra):
-                    log.write(self._check_incrementally(items, extra, State(log.directory / "modules")))
+                    log.write(self._check_incrementally(items, extra, State(log.directory / "modules", RECORD_FORMAT)))
                 return
         log.write({"mode": "full", "reason": reason})
         super().check(files_or_modules)

@@ -11,9 +11,9 @@ from pylint.lint import PyLinter
 from pylint.reporters.json_reporter import JSON2Reporter
 from pylint.typing import FileItem
 
+from ..driver_common.state import State
 from .graph import Graph, Node, Resolve, build
 from .keys import digest, resolver, run_key
-from .state import State
 
 Result = dict[str, Any]  # one module's stored result (JSON), see linter.IncrementalLinter.lint_one
 

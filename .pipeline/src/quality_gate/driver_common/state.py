@@ -1,8 +1,8 @@
-"""Where per-module results are kept between runs: one JSON file per key, written whole, never trusted blindly.
+"""Where a driver keeps results between runs: one JSON file per key, written whole, never trusted blindly.
 
-Locally the directory lies in the project's private cache (PYLINTHOME is the gate's pylint cache there); in
-Dagger, on the pylint cache volume. An entry that cannot be read, or that was written for another key or
-format, is a miss: the module is linted again.
+Locally the directory lies in the project's private cache (the tool's cache directory there); in Dagger, on the
+tool's cache volume. An entry that cannot be read, or that was written for another key or format, is a miss:
+the module or file is checked again.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = "quality-gate-pylint-module/1"
-MAX_ENTRIES = 8192  # modules of a few large projects, or of many versions of one; the least recently used go first
+MAX_ENTRIES = 8192  # modules or files of a few large projects, or of many versions of one; least recently used go first
 
 
 class State:
-    """Module results by key under one directory."""
+    """Results by key under one directory, each marked with its format (a record of another format is a miss)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, record_format: str) -> None:
         self.directory = directory
+        self.record_format = record_format
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored result for the key, or None."""
@@ -31,7 +31,7 @@ class State:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != key:
+        if not isinstance(record, dict) or record.get("format") != self.record_format or record.get("key") != key:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used, for pruning
@@ -47,7 +47,8 @@ class State:
                 "w", encoding="utf-8", dir=self.directory, prefix=".tmp-", suffix=".json", delete=False
             ) as file:
                 temporary = file.name
-                file.write(json.dumps({"format": FORMAT, "key": key, "result": result}))  # C encoder: one call
+                record = {"format": self.record_format, "key": key, "result": result}
+                file.write(json.dumps(record))  # C encoder: one call
             Path(temporary).replace(self.directory / f"{key}.json")
         except OSError:
             if temporary is not None:
