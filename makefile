@@ -70,6 +70,9 @@ YES ?=
 # RESET=1: `make baseline` and `make local-baseline` record every current
 # finding. Without it, a committed baseline only loses its fixed entries.
 RESET ?=
+# NO_CACHE=1: no result kept from an earlier run is used: locally --no-cache;
+# through Dagger pylint and black run whole (--incremental=false).
+NO_CACHE ?=
 # The committed baseline, in the configuration (its name is the module's
 # baseline.FILE_NAME): `make baseline` exports the Dagger function's file there.
 BASELINE_FILE = $(CONFIG)/quality-baseline.json
@@ -124,9 +127,12 @@ DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(call sq,$(IMAGE))
 # module's workspace (its root, by default), the source and the configuration
 # are paths in it, so the source that is checked and the paths in reports and
 # fixes come from the one value.
-DAGGER_CALL_ARGS = --source-path $(call sq,$(SOURCE)) --config-path $(call sq,$(CONFIG))
+DAGGER_CALL_ARGS = --source-path $(call sq,$(SOURCE)) --config-path $(call sq,$(CONFIG)) $(INCREMENTAL_FLAG)
 # The local runner's arguments.
-LOCAL_ARGS = --source $(call sq,$(SOURCE)) --config $(call sq,$(CONFIG))
+LOCAL_ARGS = --source $(call sq,$(SOURCE)) --config $(call sq,$(CONFIG)) $(NO_CACHE_FLAG)
+
+INCREMENTAL_FLAG = $(if $(filter-out 0 false no,$(NO_CACHE)),--incremental=false)
+NO_CACHE_FLAG = $(if $(filter-out 0 false no,$(NO_CACHE)),--no-cache)
 
 FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
 CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)
@@ -178,7 +184,7 @@ help: ## List these targets (make targets; `make functions` lists the Dagger fun
 	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:[^#]*## / { printf "  %-14s %s\n", $$1, $$2 }' $(call sq,$(THIS_MAKEFILE))
 	@echo
 	@echo $(call sq,Variables: IMAGE=$(IMAGE) DAGGER_VERSION=$(DAGGER_VERSION))
-	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES) RESET=$(RESET))
+	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES) RESET=$(RESET) NO_CACHE=$(NO_CACHE))
 
 # ------------------------------------------------- through the Docker image --
 build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile

@@ -61,6 +61,14 @@ def test_other_tools_get_no_driver(function: str) -> None:
     assert all(args.get("name") != DRIVER_ROOT_VARIABLE for _, args in steps)
 
 
+@pytest.mark.parametrize("tool", ["pylint", "black"])
+def test_incremental_false_runs_the_tool_itself(tool: str) -> None:
+    runner = gate(incremental=False)._runner()  # pylint: disable=protected-access
+    steps = chain(runner.container(CHECKS[tool].command(runner.layout, incremental=runner.incremental)))
+    assert steps[-1][1]["args"][:3] == ["python", "-m", tool]
+    assert all(args.get("path") != dagger_runner.DRIVER_ROOT for _, args in steps)
+
+
 def shipped_files() -> dict[str, str]:
     steps = pylint_steps()
     source = steps[index(steps, "withDirectory", path=dagger_runner.DRIVER_ROOT)][1]["source"]

@@ -99,7 +99,9 @@ def test_single_tool_functions_take_no_argument(main_object: list[Any]) -> None:
         assert not _calls(_functions(main_object)[name], "withArg"), name
 
 
-def test_constructor_takes_one_workspace_directory_and_two_path_strings(main_object: list[Any]) -> None:
+def test_constructor_takes_the_workspace_two_path_strings_and_the_incremental_switch(
+    main_object: list[Any],
+) -> None:
     """Dagger's own toolchain pattern: one repository Directory, the source and config chosen in it by path.
 
     One input per fact: the source that is mounted and the prefix of every reported or fixed path
@@ -107,7 +109,7 @@ def test_constructor_takes_one_workspace_directory_and_two_path_strings(main_obj
     """
     constructor = _calls(main_object, "withConstructor")[0]["function"]
     args = {arg["name"]: arg for arg in _calls(constructor, "withArg")}
-    assert list(args) == ["workspace", "source_path", "config_path"]
+    assert list(args) == ["workspace", "source_path", "config_path", "incremental"]
     directories = [
         name for name, arg in args.items() if _calls(arg["typeDef"], "withObject") == [{"name": "Directory"}]
     ]
@@ -117,6 +119,8 @@ def test_constructor_takes_one_workspace_directory_and_two_path_strings(main_obj
         assert _calls(args[name]["typeDef"], "withKind") == [{"kind": "STRING_KIND"}]
         assert json.loads(args[name]["defaultValue"]) == default
         assert args[name]["defaultPath"] is None, "a string, not a second directory"
+    assert _calls(args["incremental"]["typeDef"], "withKind") == [{"kind": "BOOLEAN_KIND"}]
+    assert json.loads(args["incremental"]["defaultValue"]) is True
     ignored = set(args["workspace"]["ignore"])
     assert {"**/.git", "**/.venv", "**/__pycache__", "**/.mypy_cache", "**/.ruff_cache"} <= ignored
     for name, arg in args.items():

@@ -252,6 +252,13 @@ def test_baseline_reset_and_config_choose_the_recording_and_where_it_is_exported
     assert after_image(recorder.only_call()) == [*expected, f"--path=ci/conf/{BASELINE_FILE}"]
 
 
+def test_no_cache_makes_dagger_run_pylint_and_black_whole(recorder: Recorder) -> None:
+    result = recorder.make("lint", "NO_CACHE=1")
+    assert result.returncode == 0, result.stderr
+    expected = ["call", "--source-path", "src", "--config-path", ".config", "--incremental=false", "lint"]
+    assert after_image(recorder.only_call()) == expected
+
+
 def test_fail_fast_for_dagger_check(recorder: Recorder) -> None:
     result = recorder.make("check", "FAIL_FAST=1", "CHECKS=lint mypy")
     assert result.returncode == 0, result.stderr
@@ -505,6 +512,7 @@ LOCAL_TARGETS = [
     ("local-fix", ["SOURCE=app"], ["fix", "--source", "app", "--config", ".config"]),
     ("local-fix", ["YES=1"], ["fix", "--source", "src", "--config", ".config", "--yes"]),
     ("local-fix-undo", [], ["fix", "--undo"]),
+    ("local-run-all", ["NO_CACHE=1"], ["run-all", "--source", "src", "--config", ".config", "--no-cache"]),
 ]
 
 

@@ -29,11 +29,13 @@ def repository(source_path: str = "src", config_path: str = ".config") -> dagger
     )
 
 
-def gate(source_path: str = "src", config_path: str = ".config") -> QualityGate:
+def gate(source_path: str = "src", config_path: str = ".config", incremental: bool = True) -> QualityGate:
     """The module's object over such a repository, as the engine would construct it."""
     workspace = repository(source_path, config_path)  # a query only: nothing checks these paths before an engine
     # The SDK's object_type makes the class a keyword-only dataclass, which mypy cannot see.
-    return QualityGate(workspace=workspace, source_path=source_path, config_path=config_path)  # type: ignore[call-arg]
+    return QualityGate(  # type: ignore[call-arg]
+        workspace=workspace, source_path=source_path, config_path=config_path, incremental=incremental
+    )
 
 
 def index(steps: list[tuple[str, dict[str, Any]]], step: str, **match: Any) -> int:

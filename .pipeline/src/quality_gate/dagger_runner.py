@@ -17,7 +17,7 @@ PROJECT_PINS_PATH = "/opt/quality-gate/project-requirements.txt"
 WORKDIR = "/gate"
 CONFIG_DIR = "/gate-config"
 CACHE_ROOT = "/cache"
-DRIVER_ROOT = "/opt/quality-gate/driver"  # the package's drivers (pylint_incremental), for tools that run through one
+DRIVER_ROOT = "/opt/quality-gate/driver"  # the package's drivers (pylint, black), for tools that run through one
 
 
 def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dagger.Container:
@@ -147,14 +147,22 @@ def layout(source_path: str) -> Layout:
 class ContainerRunner:
     """Runs each command in a container of the toolbox with the source, with its tool's cache on a cache volume."""
 
-    # The state of incremental tools (pylint) lives on their cache volume: reused by the next run on this engine.
-    incremental = True
-
-    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout, file_set: str = "") -> None:
+    def __init__(
+        self,
+        base: dagger.Container,
+        config: dagger.Directory,
+        layout_in: Layout,
+        file_set: str = "",
+        *,
+        incremental: bool = True,
+    ) -> None:
         self.base = base
         self.config = config
         self.layout = layout_in
         self.file_set = file_set
+        # The state of incremental tools (pylint, black) lives on their cache volumes: reused by the next run on
+        # this engine. Off, each tool runs whole, as `--no-cache` makes the local runner do.
+        self.incremental = incremental
 
     def container(self, command: Command) -> dagger.Container:
         """The exec for one command, ready to be run."""
@@ -168,7 +176,7 @@ class ContainerRunner:
 class ChainRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol
     """For fixers: each command runs on the container the previous one left, so the last holds all their work."""
 
-    incremental = False  # black and ruff have no incremental module; a fix runs on a copy anyway
+    incremental = False  # a fix runs the fixers on a copy, never through a driver
 
     def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
         self.container = base

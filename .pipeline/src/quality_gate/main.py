@@ -63,6 +63,10 @@ class QualityGate:
     config_path: Annotated[
         str, Doc("The tools' configuration and pinned versions, relative to the repository root.")
     ] = ".config"
+    incremental: Annotated[
+        bool,
+        Doc("pylint and black reuse unchanged modules' and files' results from their cache volumes; false: run whole."),
+    ] = True
 
     @function
     @check
@@ -205,7 +209,8 @@ class QualityGate:
         source, config = self._source(), self._config()
         tools = dagger_runner.toolbox(config, project_requirements)
         base = dagger_runner.with_source(tools, source, self.source_path)
-        return dagger_runner.ContainerRunner(base, config, dagger_runner.layout(self.source_path), file_set)
+        layout = dagger_runner.layout(self.source_path)
+        return dagger_runner.ContainerRunner(base, config, layout, file_set, incremental=self.incremental)
 
 
 def _verdict(results: list[ToolResult], text: str) -> str:
