@@ -26,7 +26,7 @@ def slow_for_pylint(tmp_path: Path) -> Project:
     files = {
         f"src/pkg/mod_{index}.py": '"""Module."""\n'
         + "".join(f'\n\ndef f_{n}(value: int) -> int:\n    """F."""\n    return value + {n}\n' for n in range(40))
-        for index in range(25)
+        for index in range(60)  # pylint needs well over a second here
     }
     return Project.create(tmp_path, {"src/pkg/__init__.py": '"""Pkg."""\n\nimport os\n', **files})
 
