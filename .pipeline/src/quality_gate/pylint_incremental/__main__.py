@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import NoReturn
@@ -33,8 +34,16 @@ def without_driver_root() -> None:
         os.environ["PYTHONPATH"] = path[len(root) + 1 :]
 
 
+# astroid keeps millions of objects alive for the whole run; with CPython's default (a collection every 2,000
+# allocations) the cyclic collector traversed them so often that it took a fifth of a run on rich (a one-module
+# run: 3.6 s against 2.8 s; a full one: 11.7 against 9.8). mypy raises its thresholds to the same values for
+# the same reason (mypy/build.py). Only when collection happens changes, never what pylint reports.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main() -> None:
     """As `python -m pylint` does: sys.path tidied the same way, then the run (which exits)."""
+    gc.set_threshold(*GC_THRESHOLDS)
     without_driver_root()
     pylint.modify_sys_path()
     try:
