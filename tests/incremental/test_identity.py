@@ -86,6 +86,17 @@ def test_an_edit_of_an_imported_module_lints_its_importers_and_changes_their_fin
     assert "no-member" in symbols(incremental, "pkg/user.py")
 
 
+def test_an_import_an_edit_adds_is_read_from_the_new_text_not_the_remembered_scan(tree: Tree) -> None:
+    tree.same_as_full()
+    tree.write({"pkg/leaf.py": LEAF + '\nfrom pkg import base\n\nGREETING = base.greet("x")\n'})
+    tree.same_as_full()
+    assert tree.last_run()["kept"] == 1, "the graph covers what linting the leaf loaded: its result is kept"
+    tree.write({"pkg/base.py": BASE.replace("def greet", "def salute")})
+    incremental, _ = tree.same_as_full()
+    assert tree.last_run()["linted"] == ["pkg.base", "pkg.leaf", "pkg.user"]
+    assert "no-member" in symbols(incremental, "pkg/leaf.py")
+
+
 def test_a_cycle_is_reported_from_kept_results_and_gone_once_broken(tree: Tree) -> None:
     first = '"""One half."""\n\nfrom pkg import second\n\nVALUE = second.OTHER\n'
     second = (

@@ -57,9 +57,10 @@ class Graph:
 
 Resolve = Callable[[str], Node | None]  # a name not among the checked modules -> a file to follow, or None
 Read = Callable[[str], bytes]
+Scanner = Callable[[bytes, str, bool], Scan | None]  # imports.scan, or a memo of it
 
 
-def build(modules: Iterable[Node], read: Read, resolve: Resolve) -> Graph:
+def build(modules: Iterable[Node], read: Read, resolve: Resolve, scanner: Scanner = scan) -> Graph:
     """The graph from the checked modules, following imports into files that resolve outside the environment."""
     graph = Graph({node.name: node for node in modules})
     project = frozenset(graph.nodes)
@@ -71,7 +72,7 @@ def build(modules: Iterable[Node], read: Read, resolve: Resolve) -> Graph:
         data = read(node.path)
         listing = submodules.of(node) if node.package and node.name not in project else frozenset()
         graph.digests[node.name] = _digest(data, listing)
-        found = scan(data, node.name, node.package)
+        found = scanner(data, node.name, node.package)
         if found is None:
             graph.edges[node.name] = set(project) - {node.name}  # unreadable for us: it may depend on anything
             continue

@@ -9,6 +9,7 @@ the list of checked files (adding or removing a module changes what every import
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import sysconfig
@@ -24,7 +25,7 @@ from pylint.typing import FileItem
 from ..driver_common.hashing import digest
 from .graph import Node, Resolve
 
-__all__ = ["digest", "resolver", "run_key"]  # digest: the drivers' one hash, used across this package
+__all__ = ["digest", "driver_digest", "resolver", "run_key"]  # digest: the drivers' one hash, used across this package
 
 DRIVER_SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "driver_common")
 
@@ -36,7 +37,7 @@ def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[s
     plugins = sorted(linter._dynamic_plugins)  # pylint: disable=protected-access
     return digest(
         [
-            _driver_digest(),
+            driver_digest(),
             pylint.__version__,
             astroid.__version__,
             sys.version,
@@ -55,7 +56,8 @@ def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[s
     )
 
 
-def _driver_digest() -> str:
+@functools.cache
+def driver_digest() -> str:
     """This driver's own source and what it shares: a change to how results are made makes every stored one stale."""
     paths = sorted(path for folder in DRIVER_SOURCES for path in folder.glob("*.py"))
     return digest(f"{path.parent.name}/{path.name}\0{path.read_bytes().hex()}" for path in paths)

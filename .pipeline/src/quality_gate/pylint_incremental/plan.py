@@ -12,8 +12,10 @@ from pylint.reporters.json_reporter import JSON2Reporter
 from pylint.typing import FileItem
 
 from ..driver_common.state import State
-from .graph import Graph, Node, Resolve, build
-from .keys import digest, resolver, run_key
+from .graph import Graph, Node, Resolve, Scanner, build
+from .imports import scan
+from .keys import digest, driver_digest, resolver, run_key
+from .scans import RememberedScans
 
 Result = dict[str, Any]  # one module's stored result (JSON), see linter.IncrementalLinter.lint_one
 
@@ -66,7 +68,7 @@ def make_plan(
 ) -> Plan:
     """Keys from the run's key and each module's closure; results stored under them, if the writers are known."""
     resolve = resolver()
-    graph = module_graph(items, writes, resolve)
+    graph = module_graph(items, writes, resolve, RememberedScans(state, driver_digest()))
     common = run_key(linter, items, extra)
     writers_key = digest([common, "writers"])
     known = state.get(writers_key)  # without it no loads can be replayed faithfully: everything is linted
@@ -79,7 +81,9 @@ def make_plan(
     return Plan(keys, stored, graph, resolve, writers_key, writers, digest([common, "similarities"]))
 
 
-def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve) -> Graph:
+def module_graph(
+    items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner = scan
+) -> Graph:
     """The import graph, plus what astroid's attribute writes make modules see of each other.
 
     A write into a module of the graph makes the writer a dependency of that module (whoever reads the module
@@ -88,7 +92,7 @@ def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolv
     whenever something first imports it, not with the others).
     """
     nodes = [Node(module_name(item), item.filepath, _is_package(item.filepath)) for item in items]
-    graph = build(nodes, _read, resolve)
+    graph = build(nodes, _read, resolve, scanner)
     names = {node.name for node in nodes}
     everyone = graph.writers - names
     for writer, target in writes:
