@@ -171,3 +171,12 @@ def test_another_configuration_is_another_answer(tree: Tree, tmp_path: Path) -> 
     argv = [sys.executable, "-P", *CHECKS["black"].command(layout, incremental=True).argv]
     subprocess.run(argv, cwd=tree.root, env=env, capture_output=True, check=False, timeout=300)
     assert len(tree.answers()) == 2 * before, "the same files under another mode are new keys"
+
+
+def test_a_malformed_answer_is_asked_of_black_again(tree: Tree) -> None:
+    tree.same_as_black()
+    for path in tree.answers():
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record["result"] = {"changed": True, "encoding": "no-such-codec", "newline": 1}
+        path.write_text(json.dumps(record), encoding="utf-8")
+    tree.same_as_black()

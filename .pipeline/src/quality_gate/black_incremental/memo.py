@@ -52,11 +52,12 @@ def format_file_in_place(  # pylint: disable=too-many-arguments  # black's own s
     content = src.read_bytes()
     key = file_key(src, content, fast, mode)
     store = state()
-    known = store.get(key)
-    if known is not None:
-        if known["changed"]:
-            _write_bytes((_header(src, known["newline"]) + known["body"]).encode(known["encoding"]), lock)
-        return bool(known["changed"])
+    replayed = _replayed(src, store.get(key))
+    if replayed is not None:
+        changed, output = replayed
+        if output:
+            _write_bytes(output, lock)
+        return changed
     captured = io.BytesIO()
     with _stdout_into(captured):
         changed = black_format_file_in_place(src, fast, mode, write_back, None)
@@ -99,6 +100,21 @@ def _fixed_parts() -> str:
     paths = sorted([*here.glob("*.py"), *(here.parent / "driver_common").glob("*.py")])
     sources = b"".join(path.name.encode() + b"\0" + path.read_bytes() for path in paths)
     return f"{RECORD_FORMAT} {version('black')} {sys.version} {hashlib.sha256(sources).hexdigest()}"
+
+
+def _replayed(src: Path, known: dict[str, Any] | None) -> tuple[bool, bytes] | None:
+    """A remembered answer and the bytes to print for it; None (ask black) for one that is not well formed."""
+    if known is None or not isinstance(known.get("changed"), bool):
+        return None
+    if not known["changed"]:
+        return False, b""
+    newline, body, encoding = known.get("newline"), known.get("body"), known.get("encoding")
+    if not (isinstance(newline, str) and isinstance(body, str) and isinstance(encoding, str)):
+        return None
+    try:
+        return True, (_header(src, newline) + body).encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return None
 
 
 def _answer(src: Path, content: bytes, mode: Mode, changed: bool, output: bytes) -> dict[str, Any] | None:
