@@ -160,9 +160,14 @@ class Pipeline:
         return self.jobs_listed(ci_file, variables)
 
     def execute(
-        self, ci_file: str, jobs: Sequence[str], env: dict[str, str] | None = None
+        self,
+        ci_file: str,
+        jobs: Sequence[str],
+        env: dict[str, str] | None = None,
+        variables: dict[str, str | None] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """The jobs' real scripts with the shell executor, installing the CLI from the fake release into bin."""
+        """The jobs' real scripts with the shell executor, installing the CLI from the fake release into bin;
+        `variables` as a project's CI/CD variables would set them."""
         self.log.unlink(missing_ok=True)
         for installed in self.bin.iterdir():
             installed.unlink()
@@ -173,7 +178,7 @@ class Pipeline:
             "--variable",
             f"DAGGER_INSTALL_DIR={self.bin}",
         ]
-        return self.run(*args, *jobs, env=env, check=False)
+        return self.run(*args, *variable_args(variables or {}), *jobs, env=env, check=False)
 
     def dagger_calls(self) -> list[str]:
         """Every command line the stand-in CLI was called with, in order."""

@@ -33,7 +33,7 @@ RESERVED = {"default", "include", "stages", "variables", "workflow", "image", "s
 PREDEFINED = {"CI_COMMIT_BRANCH", "CI_DEFAULT_BRANCH", "CI_OPEN_MERGE_REQUESTS", "CI_PIPELINE_SOURCE"}
 CHECK_JOBS = {"lint", "format", "mypy", "ruff"}
 VARIABLE_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
-CALL = ["dagger", "call", "--source-path", "src", "--config-path", ".config"]
+CALL = ["dagger", "call", "--source-path", "src", "--config-path", ".config", "--incremental=true"]
 
 # Pipeline sources, as GitLab sets their variables (a merge request pipeline has no CI_COMMIT_BRANCH).
 MERGE_REQUEST: dict[str, str | None] = {
@@ -125,7 +125,13 @@ def test_each_job_calls_a_function_the_module_registers(merged: dict[str, dict[s
         assert calls, f"{name} calls no dagger function"
         for words in calls:
             assert called_function(words) in registered, f"{name}: {words}; the module has {sorted(registered)}"
-            assert words[2:6] == ["--source-path", "$QG_SOURCE", "--config-path", "$QG_CONFIG"], words
+            assert words[2:7] == [
+                "--source-path",
+                "$QG_SOURCE",
+                "--config-path",
+                "$QG_CONFIG",
+                "--incremental=$QG_INCREMENTAL",
+            ], words
 
 
 @pytest.mark.parametrize("ci_file", CI_FILES)
@@ -277,6 +283,13 @@ def test_each_job_runs_its_script_end_to_end(pipeline: Pipeline, ci_file: str, j
     assert f"dagger_v{dagger_json_version()}_linux_{machine_arch()}.tar.gz: OK" in output, "sha256sum -c ran"
     assert (pipeline.bin / "dagger").is_file(), "installed into DAGGER_INSTALL_DIR"
     assert [shlex.split(line) for line in pipeline.dagger_calls()] == [["version"], JOB_CALLS[job][1:]]
+
+
+def test_a_ci_variable_runs_pylint_and_black_whole(pipeline: Pipeline) -> None:
+    done = pipeline.execute(SOCKET_FILE, ["lint"], variables={"QG_INCREMENTAL": "false"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lint = [*CALL[:-1], "--incremental=false", "lint"]
+    assert [shlex.split(line) for line in pipeline.dagger_calls()] == [["version"], lint[1:]]
 
 
 @pytest.mark.parametrize("ci_file", CI_FILES)
