@@ -499,6 +499,15 @@ def python_calls(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
 
 
+def local_calls(
+    recorder: Recorder, target: str, variables: list[str], directory: Path, log: Path
+) -> list[dict[str, Any]]:
+    """`make TARGET VARIABLES...` run from `directory`, which must succeed: the interpreter's calls it logged."""
+    result = recorder.make(target, *variables, env={"FAKE_PYTHON_LOG": str(log)}, directory=directory)
+    assert result.returncode == 0, result.stderr
+    return python_calls(log)
+
+
 LOCAL_TARGETS = [
     ("local-lint", [], ["lint", "--source", "src", "--config", ".config"]),
     ("local-format", [], ["format", "--source", "src", "--config", ".config"]),
@@ -520,10 +529,7 @@ LOCAL_TARGETS = [
 def test_local_runner_targets(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # fixtures
     recorder: Recorder, project: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
 ) -> None:
-    log = tmp_path / "python.log"
-    result = recorder.make(target, *variables, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
-    assert result.returncode == 0, result.stderr
-    calls = python_calls(log)
+    calls = local_calls(recorder, target, variables, project, tmp_path / "python.log")
     assert len(calls) == 1, calls
     assert calls[0]["argv"] == ["-P", "-m", "quality_gate", *runner_args]  # -P: no project module shadows the stdlib
     assert calls[0]["pythonpath"] == ".pipeline/src"
@@ -693,10 +699,7 @@ def test_hostile_values_of_variables_stay_single_arguments(recorder: Recorder) -
 def test_local_targets_under_a_hostile_path(  # pylint: disable=too-many-arguments,too-many-positional-arguments
     recorder: Recorder, hostile: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
 ) -> None:
-    log = tmp_path / "python.log"
-    result = recorder.make(target, *variables, env={"FAKE_PYTHON_LOG": str(log)}, directory=hostile)
-    assert result.returncode == 0, result.stderr
-    calls = python_calls(log)
+    calls = local_calls(recorder, target, variables, hostile, tmp_path / "python.log")
     assert [call["argv"] for call in calls] == [["-P", "-m", "quality_gate", *runner_args]]
     assert calls[0]["cwd"] == str(hostile)
 

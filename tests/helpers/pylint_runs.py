@@ -74,6 +74,11 @@ class Tree:
         return incremental, full
 
 
+def reported(run: PylintRun) -> set[str]:
+    """Every symbol the run reported, on any file."""
+    return {message["symbol"] for message in run.report["messages"]}
+
+
 def symbols(run: PylintRun, path: str) -> list[str]:
     """The symbols reported on one file, sorted."""
     return sorted(message["symbol"] for message in run.report["messages"] if message["path"] == path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.pylint_runs import Tree, symbols
+from helpers.pylint_runs import Tree, reported, symbols
 from quality_gate.pylint_incremental.identity import differences
 
 PACKAGE = '"""A package."""\n'
@@ -105,14 +105,14 @@ def test_a_cycle_is_reported_from_kept_results_and_gone_once_broken(tree: Tree) 
     )
     tree.write({"pkg/first.py": first, "pkg/second.py": second})
     cold, _ = tree.same_as_full()
-    assert "cyclic-import" in {message["symbol"] for message in cold.report["messages"]}
+    assert "cyclic-import" in reported(cold)
     tree.write({"pkg/leaf.py": LEAF + EDIT})
     replayed, _ = tree.same_as_full()
     assert tree.last_run()["linted"] == ["pkg.leaf"]
-    assert "cyclic-import" in {message["symbol"] for message in replayed.report["messages"]}
+    assert "cyclic-import" in reported(replayed)
     tree.write({"pkg/second.py": second.replace("from pkg import first", "import pkg").replace("first.VALUE", "1")})
     broken, _ = tree.same_as_full()
-    assert "cyclic-import" not in {message["symbol"] for message in broken.report["messages"]}
+    assert "cyclic-import" not in reported(broken)
 
 
 DUPLICATED = '''
@@ -130,14 +130,14 @@ def duplicated(items: list[int]) -> int:
 def test_a_duplicate_block_across_files_is_found_from_kept_results_and_gone_once_removed(tree: Tree) -> None:
     tree.write({"pkg/one.py": '"""One."""\n' + DUPLICATED, "pkg/two.py": '"""Two."""\n' + DUPLICATED})
     cold, _ = tree.same_as_full()
-    assert "duplicate-code" in {message["symbol"] for message in cold.report["messages"]}
+    assert "duplicate-code" in reported(cold)
     tree.write({"pkg/leaf.py": LEAF + EDIT})
     replayed, _ = tree.same_as_full()
     assert tree.last_run()["linted"] == ["pkg.leaf"]
-    assert "duplicate-code" in {message["symbol"] for message in replayed.report["messages"]}
+    assert "duplicate-code" in reported(replayed)
     tree.write({"pkg/two.py": '"""Two."""\n\nTWO = 2\n'})
     removed, _ = tree.same_as_full()
-    assert "duplicate-code" not in {message["symbol"] for message in removed.report["messages"]}
+    assert "duplicate-code" not in reported(removed)
 
 
 def test_a_new_module_and_a_removed_one(tree: Tree) -> None:
@@ -229,11 +229,11 @@ def test_a_subpackage_found_by_walking_a_folder_keeps_its_imports(tmp_path: Path
         }
     )
     cold, _ = tree.same_as_full()
-    assert "cyclic-import" in {message["symbol"] for message in cold.report["messages"]}
+    assert "cyclic-import" in reported(cold)
     tree.write({"src/app/leaf.py": LEAF + EDIT})
     replayed, _ = tree.same_as_full()
     assert tree.last_run()["linted"] == ["app.leaf"]
-    assert "cyclic-import" in {message["symbol"] for message in replayed.report["messages"]}
+    assert "cyclic-import" in reported(replayed)
     tree.write({"src/app/sub/part.py": '"""Part."""\n\nNAME = "part"\n'})
     tree.same_as_full()
     assert tree.last_run()["linted"] == ["app.sub.__init__", "app.sub.part"]
