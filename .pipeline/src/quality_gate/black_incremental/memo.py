@@ -24,7 +24,7 @@ import black
 from black import Mode, WriteBack
 from black.cache import get_cache_dir  # pylint: disable=no-name-in-module  # compiled: pylint sees no names
 
-from ..driver_common.hashing import digest
+from ..driver_common.hashing import digest, source_digest
 from ..driver_common.state import State
 
 RECORD_FORMAT = "quality-gate-black-file/1"
@@ -94,12 +94,8 @@ def _mode_fields(mode: Mode) -> list[tuple[str, str]]:
 
 @functools.cache
 def _fixed_parts() -> str:
-    """What every key shares: black's and Python's versions, and this driver's source (a change to how answers
-    are made makes every stored one stale)."""
-    here = Path(__file__).resolve().parent
-    paths = sorted([*here.glob("*.py"), *(here.parent / "driver_common").glob("*.py")])
-    sources = b"".join(path.name.encode() + b"\0" + path.read_bytes() for path in paths)
-    return f"{RECORD_FORMAT} {version('black')} {sys.version} {hashlib.sha256(sources).hexdigest()}"
+    """What every key shares: black's and Python's versions, and this driver's source."""
+    return f"{RECORD_FORMAT} {version('black')} {sys.version} {source_digest(Path(__file__).resolve().parent)}"
 
 
 def _replayed(src: Path, known: dict[str, Any] | None) -> tuple[bool, bytes] | None:
@@ -120,7 +116,7 @@ def _replayed(src: Path, known: dict[str, Any] | None) -> tuple[bool, bytes] | N
 def _answer(src: Path, content: bytes, mode: Mode, changed: bool, output: bytes) -> dict[str, Any] | None:
     """What to remember of black's answer: the diff without its two header lines, or None if it is not black's."""
     if not changed:
-        return None if output else {"changed": False, "encoding": "utf-8", "newline": "\n", "body": ""}
+        return None if output else {"changed": False}
     if mode.skip_source_first_line:
         content = content[content.find(b"\n") + 1 :] if b"\n" in content else b""
     try:

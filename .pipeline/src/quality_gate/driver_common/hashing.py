@@ -1,9 +1,11 @@
-"""The one digest the drivers' keys are made of."""
+"""The one digest the drivers' keys are made of, and the digest of a driver's own source."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -13,3 +15,12 @@ def digest(parts: Iterable[str]) -> str:
         data = part.encode("utf-8", "surrogateescape")
         total.update(len(data).to_bytes(8, "big") + data)
     return total.hexdigest()
+
+
+@functools.cache
+def source_digest(driver: Path) -> str:
+    """A driver package's source and this shared package's: a change to how results are made makes every stored
+    one stale (computed once per process)."""
+    folders = (driver, Path(__file__).resolve().parent)
+    paths = sorted(path for folder in folders for path in folder.glob("*.py"))
+    return digest(f"{path.parent.name}/{path.name}\0{path.read_bytes().hex()}" for path in paths)

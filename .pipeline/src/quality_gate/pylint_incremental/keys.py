@@ -9,7 +9,6 @@ the list of checked files (adding or removing a module changes what every import
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import sysconfig
@@ -22,12 +21,10 @@ import pylint
 from pylint.lint import PyLinter
 from pylint.typing import FileItem
 
-from ..driver_common.hashing import digest
+from ..driver_common.hashing import digest, source_digest
 from .graph import Node, Resolve
 
 __all__ = ["digest", "driver_digest", "resolver", "run_key"]  # digest: the drivers' one hash, used across this package
-
-DRIVER_SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "driver_common")
 
 
 def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[str]) -> str:
@@ -56,11 +53,9 @@ def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[s
     )
 
 
-@functools.cache
 def driver_digest() -> str:
-    """This driver's own source and what it shares: a change to how results are made makes every stored one stale."""
-    paths = sorted(path for folder in DRIVER_SOURCES for path in folder.glob("*.py"))
-    return digest(f"{path.parent.name}/{path.name}\0{path.read_bytes().hex()}" for path in paths)
+    """This driver's own source and what it shares."""
+    return source_digest(Path(__file__).resolve().parent)
 
 
 def _folder_listings(folders: Iterable[str]) -> list[str]:
