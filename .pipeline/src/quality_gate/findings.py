@@ -27,12 +27,6 @@ class Verdict(enum.Enum):
     CANCELLED = "cancelled"
 
 
-# How bad a finding is, in GitLab's words, and what kind it is, in Code Climate's: set by each check, so
-# reports never need to know a tool or its own words for severity.
-SEVERITIES = ("info", "minor", "major", "critical", "blocker")
-CATEGORIES = ("Bug Risk", "Complexity", "Style")
-
-
 @dataclass(frozen=True, order=True)
 class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record, one field per column
     """One problem a tool reported; positions are 1-based, paths relative to the working directory."""
@@ -43,8 +37,10 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     tool: str
     rule: str
     message: str
-    severity: str  # one of SEVERITIES
-    category: str = "Bug Risk"  # one of CATEGORIES
+    # How bad it is, in GitLab's words (info, minor, major, critical, blocker), and what kind it is, in Code
+    # Climate's (Bug Risk, Complexity, Style): set by each check, so reports never name a tool or its words.
+    severity: str
+    category: str = "Bug Risk"
     fixable: bool = False
     # What identifies the finding across runs when its path and message do not (set by the check):
     # report fingerprints hash it instead of the path and the message.
@@ -80,7 +76,12 @@ class Listing:
         shown = list(self.entries) if limit is None else [_cut(entry) for entry in self.entries[:limit]]
         left_out = len(self.entries) - len(shown)
         more = f"... and {count(left_out, 'more finding')} not shown: the reports list them all" if left_out else ""
-        return "\n".join(part.rstrip("\n") for part in (*shown, more, self.notes) if part.strip())
+        return joined(*shown, more, self.notes)
+
+
+def joined(*parts: str) -> str:
+    """The non-empty parts, one after the other, each on its own lines."""
+    return "\n".join(part.rstrip("\n") for part in parts if part.strip())
 
 
 def _cut(entry: str) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .driver_common.hashing import digest
 from .runner import Command, Execution, Layout
 from .store import ResultStore
 from .tree import Snapshot, ancestors
@@ -46,22 +47,20 @@ class ResultCache:
         """The key of this command's result for the snapshotted project."""
         left_out = self.unread | (self.config_files - {command.tool.config_file})
         others = frozenset(posixpath.normpath(posixpath.join(self.layout.config, name)) for name in left_out)
-        digest = hashlib.sha256()
-        for part in (
-            command.tool.name,
-            command.tool.module,
-            command.tool.cache_variable,
-            *command.argv,
-            self.environment,
-            self.layout.workdir,
-            self.layout.source,
-            self.layout.config,
-            self.snapshot.digest(others),
-            config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, left_out),
-        ):
-            data = part.encode("utf-8", "surrogateescape")
-            digest.update(len(data).to_bytes(8, "big") + data)
-        return digest.hexdigest()
+        return digest(
+            (
+                command.tool.name,
+                command.tool.module,
+                command.tool.cache_variable,
+                *command.argv,
+                self.environment,
+                self.layout.workdir,
+                self.layout.source,
+                self.layout.config,
+                self.snapshot.digest(others),
+                config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, left_out),
+            )
+        )
 
     def get(self, key: str) -> Execution | None:
         """A stored execution for this key, if any."""
@@ -77,7 +76,7 @@ class ResultCache:
 
 def config_digest(config: Path, own: str, left_out: frozenset[str]) -> str:
     """The configuration directory as one tool sees it (but `left_out`), also when it lies outside the project."""
-    digest = hashlib.sha256()
+    total = hashlib.sha256()
     try:
         names = sorted(path.name for path in config.iterdir() if path.is_file())
     except OSError as error:
@@ -85,20 +84,20 @@ def config_digest(config: Path, own: str, left_out: frozenset[str]) -> str:
     for name in names:
         if name in left_out and name != own:
             continue
-        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + _read(config / name) + b"\0")
-    return digest.hexdigest()
+        total.update(name.encode("utf-8", "surrogateescape") + b"\0" + _read(config / name) + b"\0")
+    return total.hexdigest()
 
 
 def environment_digest(root: Path, tools_site: Sequence[str] = ()) -> str:
     """The interpreter, the distributions the tools can import, the tools' variables and the files above the root."""
-    digest = hashlib.sha256()
+    total = hashlib.sha256()
     parts = [sys.version, sys.executable, sys.platform, *installed_distributions([*tools_site, *sys.path])]
     parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIXES)]
     for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        total.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for path in ancestors(root):
-        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _read(path) + b"\0")
-    return digest.hexdigest()
+        total.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _read(path) + b"\0")
+    return total.hexdigest()
 
 
 def installed_distributions(paths: Sequence[str]) -> list[str]:

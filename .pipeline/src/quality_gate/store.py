@@ -15,6 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .driver_common.state import prune
 from .runner import Execution
 
 FORMAT = "quality-gate-result/2"
@@ -115,15 +116,9 @@ class ResultStore:
                 with contextlib.suppress(OSError):
                     Path(temporary).unlink()
                 raise
-            self._prune()
+            prune(self.directory, MAX_ENTRIES)
         except OSError:
             pass
-
-    def _prune(self, keep: int = MAX_ENTRIES) -> None:
-        entries = sorted(self.directory.glob("*.json"), key=_mtime, reverse=True)
-        for old in entries[keep:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
 
 
 def _foreign(info: os.stat_result) -> bool:

@@ -8,7 +8,7 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from ..findings import Finding, Listing, Outcome, Verdict, count, headline
+from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
 from ..runner import Command, Execution, Layout, Tool
 from ..tree import PYTHON_SUFFIXES
 
@@ -70,38 +70,32 @@ class Check(ABC):
         if execution.error is not None:
             return _broken(self.name, execution.error, (), Listing((), execution.error))
         reading = self.read(execution, layout)
-        stopped = _could_not_run(reading, execution, layout)
+        findings = tuple(sorted(reading.findings))
+        stopped = _could_not_run(reading, findings, execution, layout)
         if stopped is not None:
             return _broken(self.name, *stopped)
-        findings = tuple(sorted(reading.findings))
         detail = reading.detail or count(len(findings), "finding")
         text = reading.listing.text()
         return Outcome(reading.verdict, findings, text, headline(self.name, reading.verdict, detail), reading.listing)
 
 
 def _could_not_run(
-    reading: Reading, execution: Execution, layout: Layout
+    reading: Reading, findings: tuple[Finding, ...], execution: Execution, layout: Layout
 ) -> tuple[str, tuple[Finding, ...], Listing] | None:
     """Why the tool could not run, the findings kept and all it said; None when it ran."""
-    findings = tuple(sorted(reading.findings))
     why = reading.reason or fallback_reason(execution)
     if reading.unreadable is not None:
         raw = Listing((), unrooted(joined(execution.stdout, execution.stderr), layout))
         if reading.verdict is not Verdict.BROKEN:
             return f"its output could not be read ({reading.unreadable}); exit code {execution.exit_code}", (), raw
         return why, (), raw
-    shown = _with_stderr(reading.listing, execution, layout)
     if NO_FILES.search(execution.stderr):
-        return (
-            f"it found no Python file to check in {layout.source} (excluded by .gitignore or the config?)",
-            findings,
-            shown,
-        )
-    if reading.verdict is Verdict.BROKEN:
-        return why, findings, shown
-    if reading.verdict is Verdict.FAILED and not findings:
-        return f"exit code {execution.exit_code} without any finding: {why}", (), shown
-    return None
+        why = f"it found no Python file to check in {layout.source} (excluded by .gitignore or the config?)"
+    elif reading.verdict is Verdict.FAILED and not findings:
+        why, findings = f"exit code {execution.exit_code} without any finding: {why}", ()
+    elif reading.verdict is not Verdict.BROKEN:
+        return None
+    return why, findings, _with_stderr(reading.listing, execution, layout)
 
 
 def exit_code_verdict(exit_code: int) -> Verdict:
@@ -130,11 +124,6 @@ def _with_stderr(listing: Listing, execution: Execution, layout: Layout) -> List
     if all(line in shown for line in said):
         return listing
     return Listing(listing.entries, joined(listing.notes, execution.stderr))
-
-
-def joined(*parts: str) -> str:
-    """The non-empty parts, one after the other, each on its own lines."""
-    return "\n".join(part.rstrip("\n") for part in parts if part.strip())
 
 
 def last_lines(text: str, limit: int = 3) -> str:

@@ -73,24 +73,10 @@ class Black(Check):
             report = _read(execution, layout)
         except OutputError as error:
             return unreadable(verdict, error, reason)
-        findings = [
-            Finding(
-                relative(diff.path, layout),
-                _first_changed_line(diff.text),
-                1,
-                "black",
-                "unformatted",
-                "would reformat",
-                "minor",
-                "Style",
-                fixable=True,
-                extent=_changed_lines(diff.text),
-            )
-            for diff in report.diffs
-        ]
         diffs = {relative(diff.path, layout): diff for diff in report.diffs}
+        findings = sorted(_finding(path, diff.text) for path, diff in diffs.items())
         entries = tuple(
-            unrooted(f"would reformat {diffs[f.path].path}\n{diffs[f.path].text}", layout) for f in sorted(findings)
+            unrooted(f"would reformat {diffs[f.path].path}\n{diffs[f.path].text}", layout) for f in findings
         )
         listing = Listing(entries, unrooted(report.rest, layout))
         return Reading(Verdict.BROKEN if invalid_keys else verdict, findings, listing, reason)
@@ -139,13 +125,13 @@ def _without(stderr: str, statuses: list[str]) -> tuple[str, list[str]]:
     return "\n".join(kept), ["\n".join(left) for group in wanted.values() for left in group]
 
 
-def _first_changed_line(diff: str) -> int:
-    """The first line black would change in a file: its first hunk's start, after the unchanged context."""
+def _finding(path: str, diff: str) -> Finding:
+    """One file black would reformat, at the first line it would change (its first hunk's start, after the
+    unchanged context), as long as the lines its diff removes or adds."""
     hunk = HUNK.search(diff)
-    return max(1, int(hunk["line"]) + hunk["context"].count("\n")) if hunk else 1
-
-
-def _changed_lines(diff: str) -> int:
-    """How many lines black's diff of a file removes or adds: the size of what it would change."""
-    body = diff[hunk.start() :] if (hunk := HUNK.search(diff)) else ""
-    return max(1, sum(1 for line in body.split("\n") if line.startswith(("+", "-"))))
+    first = max(1, int(hunk["line"]) + hunk["context"].count("\n")) if hunk else 1
+    body = diff[hunk.start() :] if hunk else ""
+    changed = max(1, sum(1 for line in body.split("\n") if line.startswith(("+", "-"))))
+    return Finding(
+        path, first, 1, "black", "unformatted", "would reformat", "minor", "Style", fixable=True, extent=changed
+    )

@@ -29,14 +29,15 @@ class Mypy(Check):
             findings = _findings(execution.stdout, layout)
         except OutputError as error:
             return unreadable(verdict, error, "")
+        findings.sort()
         # mypy warns about a bad mypy.ini on stderr and goes on with exit 0: a tool that could not run.
         prefix = self.config_path(layout) + ":"
         config_problems = [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
         if config_problems:
             reason = " | ".join(config_problems[:3])
         else:
-            reason = "; ".join(f"{f.position}: {f.message} [{f.rule}]" for f in sorted(findings)[:3])
-        entries = tuple(f"{f.position}: error: {f.message}  [{f.rule}]" for f in sorted(findings))
+            reason = "; ".join(f"{f.position}: {f.message} [{f.rule}]" for f in findings[:3])
+        entries = tuple(f"{f.position}: error: {f.message}  [{f.rule}]" for f in findings)
         files = len({f.path for f in findings})
         totals = f"Found {count(len(findings), 'error')} in {count(files, 'file')}" if findings else ""
         return Reading(Verdict.BROKEN if config_problems else verdict, findings, Listing(entries, totals), reason)

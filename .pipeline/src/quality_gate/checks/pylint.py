@@ -12,7 +12,8 @@ from .config import ini_lacks
 FATAL = 1
 USAGE_ERROR = 32
 # Messages that say the configuration is wrong: the tool could not run as configured.
-CONFIG_SYMBOLS = frozenset({"unrecognized-option", "bad-configuration-section", "config-parse-error"})
+CONFIG_SYMBOLS = ("unrecognized-option", "bad-configuration-section", "config-parse-error")
+CONFIG_ENDINGS = tuple(f"({symbol})" for symbol in CONFIG_SYMBOLS)  # how such a message ends
 # Found over the whole run, between places whose order pylint does not keep from one run to the next:
 # the same finding may be reported at either place, quoting either place's lines, in either order.
 UNORDERED = frozenset({"R0801"})
@@ -61,14 +62,15 @@ class Pylint(Check):
             findings = [_finding(message, layout) for message in report["messages"]]
         except OutputError as error:
             return unreadable(verdict, error, "")
-        wrong_config = [f for f in findings if f.message.endswith(tuple(f"({s})" for s in CONFIG_SYMBOLS))]
+        findings.sort()
+        wrong_config = [f for f in findings if f.message.endswith(CONFIG_ENDINGS)]
         serious = wrong_config or [
             f for f in findings if f.severity in {"critical", "blocker"} and f.rule != SYNTAX_ERROR
         ]
         reason = "; ".join(f"{f.position}: {f.message}" for f in serious[:3])
         score = _score(report)
         rated = "" if score is None else f"Your code has been rated at {score:.2f}/10"
-        listing = Listing(tuple(f"{f.position}: {f.rule}: {f.message}" for f in sorted(findings)), rated)
+        listing = Listing(tuple(f"{f.position}: {f.rule}: {f.message}" for f in findings), rated)
         detail = count(len(findings), "finding") + ("" if score is None else f", rated {score:.2f}/10")
         return Reading(Verdict.BROKEN if wrong_config else verdict, findings, listing, reason, detail)
 

@@ -55,15 +55,20 @@ class State:
                 with contextlib.suppress(OSError):
                     Path(temporary).unlink()
 
-    def prune(self, keep: int = MAX_ENTRIES) -> None:
-        """Forget the least recently used entries beyond `keep`."""
-        try:
-            entries = sorted(self.directory.glob("*.json"), key=_mtime, reverse=True)
-        except OSError:
-            return
-        for old in entries[keep:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    def prune(self) -> None:
+        """Forget the least recently used entries beyond MAX_ENTRIES."""
+        prune(self.directory, MAX_ENTRIES)
+
+
+def prune(directory: Path, keep: int) -> None:
+    """Delete all but the `keep` most recently used entries (`*.json`, by modification time) of a directory."""
+    try:
+        entries = sorted(directory.glob("*.json"), key=_mtime, reverse=True)
+    except OSError:
+        return
+    for old in entries[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _mtime(path: Path) -> float:
