@@ -13,6 +13,7 @@ whole file (black's) is matched by its file alone and known while it changes no 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -75,8 +76,11 @@ def entry_for(finding: Finding, lines: Sequence[str]) -> Entry:
         return Entry(identity(finding), size=finding.extent)
     index = finding.line - 1
     here = _plain(lines[index]) if 0 <= index < len(lines) else ""
-    above = [text for text in map(_plain, reversed(lines[: max(index, 0)])) if text][:CONTEXT_LINES]
-    below = [text for text in map(_plain, lines[index + 1 :]) if text][:CONTEXT_LINES]
+    # The nearest non-blank lines only: the walk stops after CONTEXT_LINES (a findings-heavy file is long).
+    above = list(itertools.islice(filter(None, map(_plain, reversed(lines[: max(index, 0)]))), CONTEXT_LINES))
+    below = list(
+        itertools.islice(filter(None, map(_plain, itertools.islice(lines, max(index + 1, 0), None))), CONTEXT_LINES)
+    )
     return Entry(identity(finding), _digest(here), _digest("\n".join([*reversed(above), "\0", *below])))
 
 

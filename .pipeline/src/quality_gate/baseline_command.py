@@ -7,17 +7,16 @@ file could not be written).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from .baseline import render
 from .findings import EXIT_BROKEN, EXIT_FINDINGS, EXIT_PASSED, ToolResult, count
 from .reports import summary
+from .reports.files import new_file_mode
 from .review import Reader, Review, unrecordable
+from .undo import write_whole
 
 
 def reader(root: Path) -> Reader:
@@ -42,7 +41,7 @@ def finish(review: Review, results: Sequence[ToolResult], path: Path, reset: boo
         return EXIT_BROKEN
     written = review.next_baseline(reset)
     try:
-        _write_whole(path, render(written))
+        write_whole(path, render(written).encode("utf-8"), new_file_mode())  # never left half written
     except OSError as error:
         print(f"error: cannot write {path}: {error.strerror}", file=sys.stderr, flush=True)
         return EXIT_BROKEN
@@ -57,19 +56,3 @@ def finish(review: Review, results: Sequence[ToolResult], path: Path, reset: boo
         line += f"; {count(left_out, 'new finding')} not added: fix them (run-all lists them), or `baseline --reset`"
     print(line, flush=True)
     return EXIT_FINDINGS if left_out else EXIT_PASSED
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """A temporary file beside it, renamed over it: the committed file is never left half written."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise

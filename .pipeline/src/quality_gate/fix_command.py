@@ -67,8 +67,9 @@ def run(fix: FixRun) -> int:
     if found.failure:
         print(f"error: {found.failure}; nothing was written", file=sys.stderr)
         return EXIT_BROKEN
-    if found.diff():
-        print(found.diff(), end="", flush=True)
+    diff = found.diff()
+    if diff:
+        print(diff, end="", flush=True)
     for link in found.links:
         say(f"fix: {link} is a link or lies behind one: skipped (fix never writes through a link)")
     if not found.changes:

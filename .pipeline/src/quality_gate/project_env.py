@@ -36,7 +36,6 @@ class ProjectEnvironment:
 
     python: Path
     site_packages: Path
-    digest: str  # of the pins, the project's requirements and this Python: what the environment holds
 
 
 def requirements_file(config: Path) -> Path | None:
@@ -61,7 +60,7 @@ def prepare(config: Path, project: Path, timeout: float) -> ProjectEnvironment |
     if not home.is_dir():
         _build(home, pins, requirements, timeout)
         _prune(environments, keep=home)
-    return ProjectEnvironment(home / "bin" / "python", _site_packages(home), digest)
+    return ProjectEnvironment(home / "bin" / "python", _site_packages(home))
 
 
 def _build(home: Path, pins: Path, requirements: Path, timeout: float) -> None:

@@ -76,9 +76,10 @@ def restore(directory: Path, root: Path) -> Restored:
             current = target.read_bytes()
         except OSError:
             current = b""
-        if _digest(current) == item["original"]:
+        now = _digest(current)
+        if now == item["original"]:
             continue  # never written (the fix was interrupted before it): already as it was
-        if _digest(current) != item["fixed"]:
+        if now != item["fixed"]:
             left.append(item["path"])
             continue
         write_whole(target, (last / item["blob"]).read_bytes(), int(item["mode"]))

@@ -48,7 +48,7 @@ def write(results: Sequence[ToolResult], output: Path) -> str:
     """Write every report to a temporary file, then rename them all: never a mix of two runs' files."""
     texts = render_all(results)
     written: dict[str, Path] = {}
-    mode = _file_mode()
+    mode = new_file_mode()
     try:
         for name, text in texts.items():
             handle, temporary_name = tempfile.mkstemp(dir=output, prefix=f".{name}.", suffix=".tmp")
@@ -67,7 +67,7 @@ def write(results: Sequence[ToolResult], output: Path) -> str:
     return f"reports written to {output}/: {', '.join(texts)}"
 
 
-def _file_mode() -> int:
+def new_file_mode() -> int:
     """0666 less the umask, as open() would give a new file (mkstemp's files are 0600)."""
     umask = os.umask(0)
     os.umask(umask)

@@ -50,8 +50,9 @@ def overall(results: Sequence[ToolResult], limit: int | None = DEFAULT_LIMIT) ->
         for result in results
         if result.verdict in {Verdict.FAILED, Verdict.BROKEN} or (result.new and result.verdict is Verdict.PASSED)
     ]
-    again = [table(results)] if sections else []
-    return printable("\n\n".join([table(results), *sections, *again, verdict_line(results)]))
+    head = table(results)
+    again = [head] if sections else []
+    return printable("\n\n".join([head, *sections, *again, verdict_line(results)]))
 
 
 def brief(results: Sequence[ToolResult]) -> str:
