@@ -21,7 +21,7 @@ from edits import Module, edit, hub, in_cycle, leaf, modules
 from measure import Setup
 from quality_gate import driver
 from quality_gate.checks.black import DIFF_HEADER
-from quality_gate.pylint_incremental.identity import differences
+from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental.linter import STATE_DIR
 
 

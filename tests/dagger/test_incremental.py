@@ -22,8 +22,8 @@ from helpers.paths import CONFIG
 from quality_gate import dagger_runner, driver
 from quality_gate.checks import CHECKS
 from quality_gate.functions import single
+from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental import DRIVER_ROOT_VARIABLE
-from quality_gate.pylint_incremental.identity import differences
 from quality_gate.pylint_incremental.linter import STATE_DIR
 from quality_gate.runner import TOOL_ENVIRONMENT
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from quality_gate import driver
 from quality_gate.checks import CHECKS
-from quality_gate.pylint_incremental.identity import differences
+from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental.linter import STATE_DIR
 from quality_gate.runner import TOOL_ENVIRONMENT, Layout
 

@@ -7,6 +7,7 @@ exactly as `python -m pylint` would (a project with its own `quality_gate` packa
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def environment(root: str, inherited: str | None) -> dict[str, str]:
     return {"PYTHONPATH": path, DRIVER_ROOT_VARIABLE: root}
 
 
+@functools.cache
 def driver_files() -> dict[str, str]:
     """Relative path -> text of every file a container needs to run the drivers."""
     package = LOCAL_ROOT / "quality_gate"

@@ -1,5 +1,6 @@
 """What an incremental run must share with a full run: every message (path, line, column, symbol, text) and the
-statistics (counts by type, modules linted, score). The tests and the benchmark judge identity with this.
+statistics (counts by type, modules linted, score). The tests and the benchmark judge identity with this; it is
+not part of the driver (not shipped with it, not in its key).
 
 One part of pylint's output is not the same from one full run to the next, so it cannot be asked of an
 incremental one: duplicate-code (R0801) quotes the duplicated lines from whichever file comes first in a set

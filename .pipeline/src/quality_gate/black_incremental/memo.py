@@ -32,6 +32,7 @@ STATE_DIR = "quality-gate-incremental"  # under black's cache directory (BLACK_C
 black_format_file_in_place = black.format_file_in_place  # the workers' function, before the driver replaces it
 
 
+@functools.cache
 def state() -> State:
     """Where answers are kept: beside black's own cache, on the black cache volume in Dagger."""
     return State(get_cache_dir() / STATE_DIR, RECORD_FORMAT)

@@ -24,8 +24,6 @@ from pylint.typing import FileItem
 from ..driver_common.hashing import digest, source_digest
 from .graph import Node, Resolve
 
-__all__ = ["digest", "driver_digest", "resolver", "run_key"]  # digest: the drivers' one hash, used across this package
-
 
 def run_key(linter: PyLinter, items: Sequence[FileItem], extra_paths: Sequence[str]) -> str:
     """The key every module's key starts from."""

@@ -11,10 +11,10 @@ from pylint.lint import PyLinter
 from pylint.reporters.json_reporter import JSON2Reporter
 from pylint.typing import FileItem
 
+from ..driver_common.hashing import digest
 from ..driver_common.state import State
 from .graph import Graph, Node, Resolve, Scanner, build
-from .imports import scan
-from .keys import digest, driver_digest, resolver, run_key
+from .keys import driver_digest, resolver, run_key
 from .scans import RememberedScans
 
 Result = dict[str, Any]  # one module's stored result (JSON), see linter.IncrementalLinter.lint_one
@@ -81,9 +81,7 @@ def make_plan(
     return Plan(keys, stored, graph, resolve, writers_key, writers, digest([common, "similarities"]))
 
 
-def module_graph(
-    items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner = scan
-) -> Graph:
+def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:
     """The import graph, plus what astroid's attribute writes make modules see of each other.
 
     A write into a module of the graph makes the writer a dependency of that module (whoever reads the module
