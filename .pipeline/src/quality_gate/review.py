@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
+import anyio
+
 from .baseline import Baseline, Comparison, compare, entry_for, recorded, source_lines, tightened
 from .findings import Finding, Listing, Outcome, ToolResult, Verdict, count, headline
 from .reports.text import printable
 
 # A file's text by its path from the project's root, as findings name it; None when it cannot be read.
 Reader = Callable[[str], Awaitable[str | None]]
+READS_AT_ONCE = 16  # files read together, a bound on the requests the engine gets at once
 
 
 class Review:
@@ -31,17 +34,25 @@ class Review:
         """The result with its known findings marked, its verdict on the new ones; a tool that did not run as is."""
         if result.verdict not in {Verdict.PASSED, Verdict.FAILED}:
             return result
-        found = [entry_for(finding, await self._source(finding.path)) for finding in result.findings]
+        await self._load({finding.path for finding in result.findings} - self._lines.keys())
+        found = [entry_for(finding, self._lines[finding.path]) for finding in result.findings]
         entries = self.baseline.entries if self.baseline else ()
         comparison = compare([entry for entry in entries if entry.tool == result.tool], found)
         self.comparisons[result.tool] = comparison
         return judged(result, comparison)
 
-    async def _source(self, path: str) -> list[str]:
-        if path not in self._lines:
-            text = await self.read(path)
+    async def _load(self, paths: set[str]) -> None:
+        """Read the files at once, not one after the other: in Dagger each read is a request to the engine."""
+        limiter = anyio.CapacityLimiter(READS_AT_ONCE)
+
+        async def load(path: str) -> None:
+            async with limiter:
+                text = await self.read(path)
             self._lines[path] = source_lines(text) if text is not None else []
-        return self._lines[path]
+
+        async with anyio.create_task_group() as group:
+            for path in sorted(paths):
+                group.start_soon(load, path)
 
     def next_baseline(self, reset: bool) -> Baseline:
         """What `baseline` writes: every finding when asked (or when none was committed), else the old one tightened."""
