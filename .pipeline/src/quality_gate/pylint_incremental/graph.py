@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..driver_common.hashing import digest
 from .imports import Scan, scan
 
 INIT = "__init__"
@@ -48,11 +49,8 @@ class Graph:
 
     def closure_digest(self, name: str) -> str:
         """One digest over every node of the closure: its name, file and content."""
-        digest = hashlib.sha256()
-        for other in sorted(self.closure(name)):
-            node = self.nodes[other]
-            digest.update(f"{other}\0{node.path}\0{self.digests[other]}\0".encode("utf-8", "surrogateescape"))
-        return digest.hexdigest()
+        closure = sorted(self.closure(name))
+        return digest(part for other in closure for part in (other, self.nodes[other].path, self.digests[other]))
 
 
 Resolve = Callable[[str], Node | None]  # a name not among the checked modules -> a file to follow, or None
@@ -145,7 +143,7 @@ class Submodules:  # pylint: disable=too-few-public-methods  # a memo of directo
 
 
 def _digest(data: bytes, listing: frozenset[str]) -> str:
-    digest = hashlib.sha256(data)
+    total = hashlib.sha256(data)
     for entry in sorted(listing):
-        digest.update(b"\0" + entry.encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+        total.update(b"\0" + entry.encode("utf-8", "surrogateescape"))
+    return total.hexdigest()
