@@ -104,3 +104,13 @@ def test_the_fifth_tool_in_a_container(registered: Path) -> None:
     mount = steps[index(steps, "withMountedCache", path="/cache/todo")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-todo"})]
     assert steps[-1][1]["args"] == ["python", "-m", "todo_tool", "--config", "/gate-config/todo.toml", "--", "src"]
+
+
+def test_a_tool_that_lists_its_findings_unsorted_keeps_each_entry_with_its_finding() -> None:
+    """The shared rules sort the findings; a listing of one entry per finding is sorted with them (the baseline
+    hides the known findings' entries by position)."""
+    said = [{"path": "src/b.py", "line": 3}, {"path": "src/a.py", "line": 9}, {"path": "src/a.py", "line": 2}]
+    outcome = Todo().interpret(Execution(1, json.dumps(said), "", 0.1), Layout("src", ".config", "/project"))
+    assert [finding.position for finding in outcome.findings] == ["src/a.py:2:1", "src/a.py:9:1", "src/b.py:3:1"]
+    assert outcome.listing is not None
+    assert outcome.listing.entries == tuple(f"{finding.position}: T001 a TODO is left" for finding in outcome.findings)

@@ -77,7 +77,8 @@ def entry_for(finding: Finding, lines: Sequence[str]) -> Entry:
     index = finding.line - 1
     here = _plain(lines[index]) if 0 <= index < len(lines) else ""
     # The nearest non-blank lines only: the walk stops after CONTEXT_LINES (a findings-heavy file is long).
-    above = list(itertools.islice(filter(None, map(_plain, reversed(lines[: max(index, 0)]))), CONTEXT_LINES))
+    upward = (lines[number] for number in range(min(max(index, 0), len(lines)) - 1, -1, -1))  # no copy of the file
+    above = list(itertools.islice(filter(None, map(_plain, upward)), CONTEXT_LINES))
     below = list(
         itertools.islice(filter(None, map(_plain, itertools.islice(lines, max(index + 1, 0), None))), CONTEXT_LINES)
     )

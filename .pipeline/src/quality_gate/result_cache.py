@@ -58,7 +58,7 @@ class ResultCache:
                 self.layout.source,
                 self.layout.config,
                 self.snapshot.digest(others),
-                config_digest(Path(self.layout.workdir, self.layout.config), command.tool.config_file, left_out),
+                config_digest(Path(self.layout.workdir, self.layout.config), left_out),
             )
         )
 
@@ -74,7 +74,7 @@ class ResultCache:
         return True
 
 
-def config_digest(config: Path, own: str, left_out: frozenset[str]) -> str:
+def config_digest(config: Path, left_out: frozenset[str]) -> str:
     """The configuration directory as one tool sees it (but `left_out`), also when it lies outside the project."""
     total = hashlib.sha256()
     try:
@@ -82,7 +82,7 @@ def config_digest(config: Path, own: str, left_out: frozenset[str]) -> str:
     except OSError as error:
         return f"<config unreadable {error.errno}>"
     for name in names:
-        if name in left_out and name != own:
+        if name in left_out:
             continue
         total.update(name.encode("utf-8", "surrogateescape") + b"\0" + _read(config / name) + b"\0")
     return total.hexdigest()

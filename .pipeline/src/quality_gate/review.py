@@ -34,8 +34,9 @@ class Review:
         """The result with its known findings marked, its verdict on the new ones; a tool that did not run as is."""
         if result.verdict not in {Verdict.PASSED, Verdict.FAILED}:
             return result
-        await self._load({finding.path for finding in result.findings} - self._lines.keys())
-        found = [entry_for(finding, self._lines[finding.path]) for finding in result.findings]
+        # A finding about a whole file (black's) is identified without its lines: its file is not read.
+        await self._load({finding.path for finding in result.findings if not finding.extent} - self._lines.keys())
+        found = [entry_for(finding, self._lines.get(finding.path, [])) for finding in result.findings]
         entries = self.baseline.entries if self.baseline else ()
         comparison = compare([entry for entry in entries if entry.tool == result.tool], found)
         self.comparisons[result.tool] = comparison

@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
 from ..runner import Command, Execution, Layout, Tool
@@ -69,8 +69,8 @@ class Check(ABC):
         """The rules every tool shares: a tool that failed, checked nothing or cannot be read is never findings."""
         if execution.error is not None:
             return _broken(self.name, execution.error, (), Listing((), execution.error))
-        reading = self.read(execution, layout)
-        findings = tuple(sorted(reading.findings))
+        reading = in_order(self.read(execution, layout))
+        findings = tuple(reading.findings)
         stopped = _could_not_run(reading, findings, execution, layout)
         if stopped is not None:
             return _broken(self.name, *stopped)
@@ -96,6 +96,15 @@ def _could_not_run(
     elif reading.verdict is not Verdict.BROKEN:
         return None
     return why, findings, _with_stderr(reading.listing, execution, layout)
+
+
+def in_order(reading: Reading) -> Reading:
+    """The findings sorted, and a listing of one entry per finding sorted with them (its entries follow them)."""
+    if len(reading.listing.entries) != len(reading.findings):
+        return replace(reading, findings=sorted(reading.findings))
+    pairs = sorted(zip(reading.findings, reading.listing.entries, strict=True), key=lambda pair: pair[0])
+    listing = Listing(tuple(entry for _, entry in pairs), reading.listing.notes)
+    return replace(reading, findings=[finding for finding, _ in pairs], listing=listing)
 
 
 def exit_code_verdict(exit_code: int) -> Verdict:

@@ -44,7 +44,6 @@ class Ruff(Check):
             findings = [_finding(entry, layout) for entry in report]
         except OutputError as error:
             return unreadable(verdict, error, reason)
-        findings.sort()
         entries = tuple(f"{f.position}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings)
         fixable = sum(f.fixable for f in findings)
         notes = [f"Found {count(len(findings), 'error')}."] if findings else []
