@@ -15,19 +15,13 @@ import dagger
 import dagger.mod
 import pytest
 from dagger.mod._exceptions import FunctionError
-from helpers.chains import chain, gate, index
+from helpers.chains import chain, container_for, gate, index
 from quality_gate import dagger_runner, local_runner
 from quality_gate.checks import CHECKS
 from quality_gate.fixes import FIXERS, run_fixers
 from quality_gate.functions import single
 from quality_gate.main import GateError, QualityGate
 from quality_gate.runner import Execution, Layout
-
-
-def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
-    qg = gate(source_path)
-    runner = qg._runner()  # pylint: disable=protected-access
-    return chain(runner.container(single()[function].command(runner.layout, incremental=runner.incremental)))
 
 
 @pytest.mark.parametrize("function", list(single()))

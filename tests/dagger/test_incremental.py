@@ -10,27 +10,22 @@ are laid out like the container and run with the tools' interpreter: they must b
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.chains import chain, gate, index
+from helpers.chains import chain, container_for, gate, index
 from helpers.paths import CONFIG
 from quality_gate import dagger_runner, driver
 from quality_gate.checks import CHECKS
 from quality_gate.functions import single
+from quality_gate.local_runner import tool_environment
 from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental import DRIVER_ROOT_VARIABLE
 from quality_gate.pylint_incremental.linter import STATE_DIR
-from quality_gate.runner import TOOL_ENVIRONMENT
-
-
-def pylint_steps() -> list[tuple[str, dict[str, Any]]]:
-    runner = gate()._runner()  # pylint: disable=protected-access  # the runner run_all and lint use
-    return chain(runner.container(CHECKS["pylint"].command(runner.layout, incremental=runner.incremental)))
+from quality_gate.runner import Layout
 
 
 def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
@@ -40,7 +35,7 @@ def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
 
 
 def test_pylint_runs_the_driver_with_its_state_on_the_pylint_cache_volume() -> None:
-    steps = pylint_steps()
+    steps = container_for("lint")
     execute = steps[-1][1]["args"]
     assert execute[:3] == ["python", "-m", "quality_gate.pylint_incremental"]
     assert execute[3:] == list(CHECKS["pylint"].command(dagger_runner.layout("src")).args), "pylint's own arguments"
@@ -70,7 +65,7 @@ def test_incremental_false_runs_the_tool_itself(tool: str) -> None:
 
 
 def shipped_files() -> dict[str, str]:
-    steps = pylint_steps()
+    steps = container_for("lint")
     source = steps[index(steps, "withDirectory", path=dagger_runner.DRIVER_ROOT)][1]["source"]
     return {args["path"]: args["contents"] for field, args in source if field == "withNewFile"}
 
@@ -99,8 +94,8 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
     root, project = container_layout(tmp_path)
     (project / "src" / "app.py").write_text('"""App."""\n\nimport os\n\nVALUE = os.sep\n', encoding="utf-8")
     (project / "src" / "other.py").write_text('"""Other."""\n\n\ndef f(x):\n    return x\n', encoding="utf-8")
-    args = ["--rcfile", str(CONFIG / ".pylintrc"), "--output-format=json2", "--recursive=y", "src"]
-    env = {**os.environ, **TOOL_ENVIRONMENT, "PYLINTHOME": str(tmp_path / "volume"), "PYTHONDONTWRITEBYTECODE": "1"}
+    args = CHECKS["pylint"].command(Layout("src", str(CONFIG), str(project))).args
+    env = {**tool_environment(), "PYLINTHOME": str(tmp_path / "volume")}
     env.pop("PYTHONPATH", None)
     container_env = {**env, **driver.environment(str(root), None)}
 
@@ -125,8 +120,7 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
 
 
 def test_black_runs_its_driver_with_its_answers_on_the_black_cache_volume() -> None:
-    runner = gate()._runner()  # pylint: disable=protected-access
-    steps = chain(runner.container(CHECKS["black"].command(runner.layout, incremental=runner.incremental)))
+    steps = container_for("format")
     execute = steps[-1][1]["args"]
     assert execute[:3] == ["python", "-m", "quality_gate.black_incremental"]
     assert execute[3:] == list(CHECKS["black"].command(dagger_runner.layout("src")).args), "black's own arguments"
@@ -141,14 +135,25 @@ def test_the_shipped_files_alone_run_black_incrementally(tmp_path: Path) -> None
     root, project = container_layout(tmp_path)
     (project / "src" / "app.py").write_text("x = {  'a':1}\n", encoding="utf-8")
     (project / "src" / "other.py").write_text('"""Formatted."""\n', encoding="utf-8")
-    env = {**os.environ, **TOOL_ENVIRONMENT, "BLACK_CACHE_DIR": str(tmp_path / "volume")}
+    env = {**tool_environment(), "BLACK_CACHE_DIR": str(tmp_path / "volume")}
     env.pop("PYTHONPATH", None)
     env.update(driver.environment(str(root), None))
-    argv = [sys.executable, "-m", "quality_gate.black_incremental", "--check", "--diff", "--fast", "--", "src"]
-    outputs = []
-    for _ in range(2):
-        done = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
+    command = CHECKS["black"].command(Layout("src", str(CONFIG), str(project)), incremental=True)
+
+    def diff() -> str:
+        done = subprocess.run(
+            [sys.executable, "-P", *command.argv], cwd=project, env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 1, done.stderr
-        outputs.append(done.stdout.split("\n", 2)[2])  # the diff after its two header lines (times)
+        return done.stdout.split("\n", 2)[2]  # the diff after its two header lines (times)
+
+    outputs = [diff(), diff()]
     assert outputs[0] == outputs[1] and '+x = {"a": 1}' in outputs[0]
-    assert len(list((tmp_path / "volume").glob("*/quality-gate-incremental/*.json"))) == 2
+    answers = list((tmp_path / "volume").glob("*/quality-gate-incremental/*.json"))
+    assert len(answers) == 2
+    for path in answers:  # marked: a third run that prints the mark was answered from memory
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["result"]["changed"]:
+            record["result"]["body"] += "+# remembered\n"
+            path.write_text(json.dumps(record), encoding="utf-8")
+    assert diff() == outputs[0] + "+# remembered\n"

@@ -6,6 +6,7 @@ from typing import Any
 
 import dagger
 from dagger import dag
+from quality_gate.functions import single
 from quality_gate.main import QualityGate
 
 
@@ -36,6 +37,12 @@ def gate(source_path: str = "src", config_path: str = ".config", incremental: bo
     return QualityGate(  # type: ignore[call-arg]
         workspace=workspace, source_path=source_path, config_path=config_path, incremental=incremental
     )
+
+
+def container_for(function: str, source_path: str = "src") -> list[tuple[str, dict[str, Any]]]:
+    """The container chain the function runs its tool in, as the gate's own runner builds it."""
+    runner = gate(source_path)._runner()  # pylint: disable=protected-access  # the runner run_all and lint use
+    return chain(runner.container(single()[function].command(runner.layout, incremental=runner.incremental)))
 
 
 def index(steps: list[tuple[str, dict[str, Any]]], step: str, **match: Any) -> int:

@@ -4,7 +4,6 @@ driver, with the same arguments and environment as the local runner gives them."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,9 +12,10 @@ from typing import Any
 
 from quality_gate import driver
 from quality_gate.checks import CHECKS
+from quality_gate.local_runner import tool_environment
 from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental.linter import STATE_DIR
-from quality_gate.runner import TOOL_ENVIRONMENT, Layout
+from quality_gate.runner import Layout
 
 from .paths import CONFIG
 
@@ -26,7 +26,6 @@ class PylintRun:
 
     exit_code: int
     report: dict[str, Any]
-    stderr: str
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,14 @@ class Tree:
         """pylint as the gate runs it (the check's own arguments), full or through the driver."""
         layout = Layout(source=self.source, config=str(CONFIG), workdir=str(self.root))
         command = CHECKS["pylint"].command(layout, incremental=incremental)
-        env = {**os.environ, **TOOL_ENVIRONMENT, "PYTHONDONTWRITEBYTECODE": "1"}
+        env = tool_environment()
         env["PYLINTHOME"] = str(self.home if incremental else self.home.with_name(self.home.name + "-full"))
         if command.uses_driver:
             env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
         argv = [sys.executable, "-P", *command.argv[:2], *extra, *command.argv[2:]]
         done = subprocess.run(argv, cwd=self.root, env=env, capture_output=True, text=True, check=False, timeout=300)
         assert done.stdout.strip(), f"no json2 report: exit {done.returncode}\n{done.stderr}"
-        return PylintRun(done.returncode, json.loads(done.stdout), done.stderr)
+        return PylintRun(done.returncode, json.loads(done.stdout))
 
     def last_run(self) -> dict[str, Any]:
         """What the driver says its last run did."""

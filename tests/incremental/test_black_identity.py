@@ -24,7 +24,8 @@ from helpers.paths import CONFIG
 from quality_gate import driver
 from quality_gate.black_incremental.memo import STATE_DIR
 from quality_gate.checks import CHECKS
-from quality_gate.runner import TOOL_ENVIRONMENT, Layout
+from quality_gate.local_runner import tool_environment
+from quality_gate.runner import Layout
 
 TIME = rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00"
 HEADER = re.compile(
@@ -67,11 +68,11 @@ class Tree:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
 
-    def run(self, incremental: bool) -> BlackRun:
-        layout = Layout(source="pkg", config=str(CONFIG), workdir=str(self.root))
+    def run(self, incremental: bool, config: Path = CONFIG) -> BlackRun:
+        layout = Layout(source="pkg", config=str(config), workdir=str(self.root))
         command = CHECKS["black"].command(layout, incremental=incremental)
         cache = self.cache if incremental else self.cache.with_name(self.cache.name + "-plain")
-        env = {**os.environ, **TOOL_ENVIRONMENT, "BLACK_CACHE_DIR": str(cache), "BLACK_NUM_WORKERS": "2"}
+        env = {**tool_environment(), "BLACK_CACHE_DIR": str(cache), "BLACK_NUM_WORKERS": "2"}
         if command.uses_driver:
             env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
         done = subprocess.run(
@@ -165,11 +166,7 @@ def test_another_configuration_is_another_answer(tree: Tree, tmp_path: Path) -> 
     wide.mkdir()
     (wide / "black.toml").write_text("[tool.black]\nline-length = 20\n", encoding="utf-8")
     before = len(tree.answers())
-    layout = Layout(source="pkg", config=str(wide), workdir=str(tree.root))
-    env = {**os.environ, **TOOL_ENVIRONMENT, "BLACK_CACHE_DIR": str(tree.cache)}
-    env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
-    argv = [sys.executable, "-P", *CHECKS["black"].command(layout, incremental=True).argv]
-    subprocess.run(argv, cwd=tree.root, env=env, capture_output=True, check=False, timeout=300)
+    tree.run(True, config=wide)
     assert len(tree.answers()) == 2 * before, "the same files under another mode are new keys"
 
 

@@ -145,8 +145,12 @@ def test_a_new_module_and_a_removed_one(tree: Tree) -> None:
     tree.write({"pkg/extra.py": '"""New."""\n\nfrom pkg import base\n\nSAID = base.greet("new")\n'})
     tree.same_as_full()
     assert "pkg.extra" in tree.last_run()["linted"]
+    tree.write({"pkg/leaf.py": LEAF + EDIT})
+    with_findings, _ = tree.same_as_full()
+    assert "unused-variable" in symbols(with_findings, "pkg/leaf.py")  # what a stale replay would still show
     tree.remove("pkg/leaf.py")
     incremental, _ = tree.same_as_full()
+    assert tree.last_run()["modules"] == 4
     assert all(message["path"] != "pkg/leaf.py" for message in incremental.report["messages"])
 
 
