@@ -20,8 +20,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .driver_common.state import mtime
 from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
-from .store import private_directory
+from .store import private_directory, remove_all_but_newest
 
 KEEP = 3  # environments kept per project: switching between branches finds theirs built
 
@@ -106,18 +107,9 @@ def _site_packages(home: Path) -> Path:
 
 def _prune(environments: Path, keep: Path) -> None:
     """The most recently built environments stay, older ones go; so do builds cut short a day ago or more."""
-    built = sorted(
-        (path for path in environments.iterdir() if not path.name.startswith(".") and path != keep),
-        key=_mtime,
-        reverse=True,
+    remove_all_but_newest(
+        [path for path in environments.iterdir() if not path.name.startswith(".") and path != keep], KEEP - 1
     )
-    stale = [path for path in environments.glob(".building-*") if _mtime(path) < time.time() - 86400]
-    for old in [*built[KEEP - 1 :], *stale]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+    for stale in environments.glob(".building-*"):
+        if mtime(stale) < time.time() - 86400:
+            shutil.rmtree(stale, ignore_errors=True)

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .driver_common.state import prune
+from .driver_common.state import mtime, prune
 from .runner import Execution
 
 FORMAT = "quality-gate-result/2"
@@ -63,9 +63,7 @@ def cache_for_file_set(directory: Path, file_set: str, keep: int = 4) -> Path:
         directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         chosen.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         os.utime(chosen)
-        others = sorted((path for path in directory.iterdir() if path != chosen), key=_mtime, reverse=True)
-        for old in others[keep - 1 :]:
-            shutil.rmtree(old, ignore_errors=True)
+        remove_all_but_newest([path for path in directory.iterdir() if path != chosen], keep - 1)
     except OSError:
         pass  # a cache that cannot be tidied is still a cache
     return chosen
@@ -125,8 +123,7 @@ def _foreign(info: os.stat_result) -> bool:
     return hasattr(os, "geteuid") and info.st_uid != os.geteuid()
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+def remove_all_but_newest(paths: list[Path], keep: int) -> None:
+    """Delete (folders with all they hold) all but the `keep` most recently modified of these paths."""
+    for old in sorted(paths, key=mtime, reverse=True)[keep:]:
+        shutil.rmtree(old, ignore_errors=True)

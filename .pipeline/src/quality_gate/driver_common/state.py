@@ -73,12 +73,13 @@ def prune(directory: Path, keep: int) -> None:
         return
     if len(entries) <= keep:
         return
-    for old in sorted(entries, key=_mtime, reverse=True)[keep:]:
+    for old in sorted(entries, key=mtime, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
 
 
-def _mtime(path: Path) -> float:
+def mtime(path: Path) -> float:
+    """When the path was last modified (0 when it is gone): the most recently used first."""
     try:
         return path.stat().st_mtime
     except OSError:
