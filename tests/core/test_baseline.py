@@ -111,6 +111,20 @@ def test_lines_inserted_above_and_between_findings_still_pass(adopted: Project) 
     assert all(row["fixed"] == 0 for row in rows(done.stdout).values()), done.stdout
 
 
+def test_mypy_moving_its_hint_to_another_missing_import_leaves_the_finding_known(tmp_path: Path) -> None:
+    """mypy's "See https://..." goes to the first missing import it reports cold; after b.py is edited its warm
+    run gives it to b.py's too. The hint is no part of what the baseline knows a finding by."""
+    module = '"""{name}."""\n\nimport nowhere\n\nVALUE = nowhere.value\n'
+    project = Project.create(tmp_path, {"src/a.py": module.format(name="A"), "src/b.py": module.format(name="B")})
+    first = project.gate("mypy")
+    assert re.search(r"^src/a\.py:3:1: note: See https://\S+$", first.stdout, re.MULTILINE), said(first)  # as mypy
+    assert project.gate("baseline").returncode == 0
+    edit(project, "b.py", lambda text: text + "\nOTHER = 2\n")
+    done = project.gate("mypy")
+    assert done.returncode == 0, said(done)
+    assert "mypy passed: 0 new findings (2 known, 0 fixed since the baseline)" in done.stdout
+
+
 def test_a_new_finding_fails_and_is_the_only_new_one_in_summary_code_quality_and_junit(adopted: Project) -> None:
     """Its message is the same as a known one's (mypy: missing annotation): the line tells them apart."""
     edit(adopted, "app.py", lambda text: text + '\n\ndef other(value):\n    """Other."""\n    return value\n')

@@ -26,10 +26,10 @@ class Mypy(Check):
     def read(self, execution: Execution, layout: Layout) -> Reading:
         verdict = exit_code_verdict(execution.exit_code)
         try:
-            findings = _findings(execution.stdout, layout)
+            found = sorted(_findings(execution.stdout, layout), key=lambda pair: pair[0])
         except OutputError as error:
             return unreadable(verdict, error, "")
-        findings.sort()
+        findings = [finding for finding, _ in found]
         # mypy warns about a bad mypy.ini on stderr and goes on with exit 0: a tool that could not run.
         prefix = self.config_path(layout) + ":"
         config_problems = [line.strip() for line in execution.stderr.splitlines() if line.startswith(prefix)]
@@ -37,15 +37,23 @@ class Mypy(Check):
             reason = " | ".join(config_problems[:3])
         else:
             reason = "; ".join(f"{f.position}: {f.message} [{f.rule}]" for f in findings[:3])
-        entries = tuple(f"{f.position}: error: {f.message}  [{f.rule}]" for f in findings)
+        entries = tuple(
+            f"{f.position}: error: {f.message}  [{f.rule}]" + (f"\n{f.position}: note: {hint}" if hint else "")
+            for f, hint in found
+        )
         files = len({f.path for f in findings})
         totals = f"Found {count(len(findings), 'error')} in {count(files, 'file')}" if findings else ""
         return Reading(Verdict.BROKEN if config_problems else verdict, findings, Listing(entries, totals), reason)
 
 
-def _findings(stdout: str, layout: Layout) -> list[Finding]:
-    """Each error of mypy's JSON lines (notes explain errors, they are not findings of their own)."""
-    findings: list[Finding] = []
+def _findings(stdout: str, layout: Layout) -> list[tuple[Finding, str]]:
+    """Each error of mypy's JSON lines, with its hint (notes explain errors, they are not findings of their own).
+
+    The hint is kept out of the finding: which missing imports get mypy's "See https://..." changes with its
+    cache and with edits to other files. In the message it would make a known finding new (the baseline) and
+    move its fingerprint (the Code Quality report); the listing shows it as mypy does, a note under the error.
+    """
+    findings: list[tuple[Finding, str]] = []
     for line in stdout.splitlines():
         if not line.strip():
             continue
@@ -58,18 +66,17 @@ def _findings(stdout: str, layout: Layout) -> list[Finding]:
     return findings
 
 
-def _finding(record: dict[str, Any], layout: Layout) -> Finding:
+def _finding(record: dict[str, Any], layout: Layout) -> tuple[Finding, str]:
     try:
-        hint = record.get("hint")
-        message = str(record["message"]) + (f" ({hint})" if hint else "")
-        return Finding(
+        finding = Finding(
             path=relative(str(record["file"]), layout),
             line=max(1, int(record["line"])),
             column=int(record.get("column") or 0) + 1,
             tool="mypy",
             rule=str(record.get("code") or "error"),
-            message=message,
+            message=str(record["message"]),
             severity="blocker" if record.get("code") == "syntax" else "major",
         )
+        return finding, str(record.get("hint") or "")
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected mypy record {record!r}: {error!r}") from None
