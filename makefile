@@ -165,11 +165,15 @@ UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal -
 # (test-tools) into folders git ignores; no test downloads anything:
 #   - the dagger-io sdist (hash-checked), from which tests/dagger lay out
 #     .pipeline/sdk as the engine vendors it, to check the committed uv.lock;
+#   - a uv cache holding every wheel that uv.lock installs, so that tests/dagger
+#     build the module's environment offline exactly as the Dagger runtime does
+#     (tests/helpers/runtime_env.py; the build fails if the lock is not current);
 #   - gitlab-ci-local, pinned by .ci/gitlab-ci-local/package-lock.json (npm ci),
 #     which runs .gitlab-ci.yml's jobs here. Without npm the tests that need it
 #     are skipped, saying why; .ci/run installs Node.js when it is missing.
 TOOLS_DIR := .tools
 SDK_SDIST_STAMP := $(TOOLS_DIR)/dagger-io-sdist/.downloaded
+RUNTIME_CACHE_STAMP := $(TOOLS_DIR)/runtime-uv-cache/.prefetched
 GCL_DIR := .ci/gitlab-ci-local
 GITLAB_CI_LOCAL := $(GCL_DIR)/node_modules/.bin/gitlab-ci-local
 
@@ -232,7 +236,7 @@ $(VENV_STAMP): .config/requirements.txt
 	$(if $(PYTHON),,$(error No working Python 3.11+ among $(PYTHON_CANDIDATES): set PYTHON=/path/to/python3))
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --require-hashes -r .config/requirements.txt
-	touch $@
+	cp .config/requirements.txt $@
 
 $(TEST_STAMP): .config/requirements.txt tests/requirements.txt
 	$(if $(PYTHON),,$(error No working Python 3.11+ among $(PYTHON_CANDIDATES): set PYTHON=/path/to/python3))
@@ -288,12 +292,16 @@ test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_AR
 
 test: | test-tools
 
-test-tools: $(SDK_SDIST_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, gitlab-ci-local)
+test-tools: $(SDK_SDIST_STAMP) $(RUNTIME_CACHE_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, the module's wheels, gitlab-ci-local)
 
 $(SDK_SDIST_STAMP): tests/dagger/sdk-sdist.txt | $(VENV_STAMP)
 	rm -rf $(dir $@)
 	$(VENV)/bin/python -m pip download --quiet --no-deps --no-binary dagger-io --require-hashes \
 		-r tests/dagger/sdk-sdist.txt --dest $(dir $@)
+	touch $@
+
+$(RUNTIME_CACHE_STAMP): .pipeline/uv.lock .pipeline/pyproject.toml tests/helpers/runtime_env.py $(SDK_SDIST_STAMP) | $(TEST_STAMP)
+	$(TEST_VENV)/bin/python tests/helpers/runtime_env.py --prefetch
 	touch $@
 
 $(GITLAB_CI_LOCAL): $(GCL_DIR)/package-lock.json

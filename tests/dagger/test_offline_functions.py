@@ -12,6 +12,7 @@ import pytest
 from helpers.chains import chain, index
 from helpers.engine import OfflineEngine, called
 from helpers.gate import make_project
+from helpers.paths import TOOLS_PYTHON
 from quality_gate.baseline import FILE_NAME, load
 from quality_gate.dagger_runner import PROJECT_PINS_PATH
 from quality_gate.functions import all_checks
@@ -24,7 +25,7 @@ APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    
 @pytest.fixture(name="engine")
 def fixture_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OfflineEngine:
     root = make_project(tmp_path / "project", {"src/app.py": APP})
-    return OfflineEngine(root, tmp_path / "tools", monkeypatch)
+    return OfflineEngine(root, tmp_path / "engine", str(TOOLS_PYTHON), monkeypatch.setattr)
 
 
 def recorded(engine: OfflineEngine, *args: bool) -> str:
@@ -86,3 +87,17 @@ def test_the_project_requirements_in_the_config_put_their_layer_in_the_toolbox(e
     (engine.root / ".config" / PROJECT_REQUIREMENTS).write_text("x==1 --hash=sha256:00\n", encoding="utf-8")
     steps = chain(anyio.run(prepared, all_checks()).runner.base)
     assert index(steps, "withFile", path=PROJECT_PINS_PATH) < index(steps, "withMountedDirectory", path="/gate/src")
+
+
+def test_a_module_of_the_workspace_never_replaces_the_standard_library_in_the_container(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the whole repository as the source, a `json.py` at its root sits in the tools' working directory."""
+    shadow = 'raise SystemExit("the workspace\'s json.py was imported")\n'
+    root = make_project(tmp_path / "project", {"json.py": shadow, "app.py": '"""App."""\n'})
+    engine = OfflineEngine(root, tmp_path / "engine", str(TOOLS_PYTHON), monkeypatch.setattr)
+    with pytest.raises(GateError) as failed:
+        called(engine.gate(source_path=".").run_all)
+    assert "json.py was imported" not in str(failed.value)
+    assert "could not run" not in str(failed.value), "every tool ran and judged the files"
+    assert sorted(engine.execs) == ["black", "mypy", "pylint", "ruff"]

@@ -9,16 +9,9 @@ from dagger import dag
 from quality_gate.functions import single
 from quality_gate.main import QualityGate
 
+from .engine import chain
 
-def chain(value: Any) -> list[tuple[str, dict[str, Any]]]:
-    """A lazily built SDK object as (field, arguments) pairs, nested objects as their own chains."""
-    selections = value._ctx.selections  # pylint: disable=protected-access  # the SDK's lazily built query
-    return [(field.name, {k: _plain(v) for k, v in field.args.items()}) for field in selections]
-
-
-def _plain(value: Any) -> Any:
-    """Nested SDK objects as their own chains, plain values as they are."""
-    return chain(value) if hasattr(value, "_ctx") else value
+__all__ = ["chain", "container_for", "gate", "index", "repository"]
 
 
 def repository(source_path: str = "src", config_path: str = ".config") -> dagger.Directory:

@@ -31,3 +31,6 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 MAIN_PY = PIPELINE_SRC / "quality_gate" / "main.py"
+
+# The tools' own environment (`make venv`): exactly .config/requirements.txt, as the Dagger toolbox installs it.
+TOOLS_PYTHON = REPO / ".venv" / "bin" / "python"
