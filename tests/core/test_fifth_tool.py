@@ -103,7 +103,8 @@ def test_the_fifth_tool_in_a_container(registered: Path) -> None:
     index(steps, "withMountedFile", path="/gate-config/todo.toml")
     mount = steps[index(steps, "withMountedCache", path="/cache/todo")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-todo"})]
-    assert steps[-1][1]["args"] == ["python", "-m", "todo_tool", "--config", "/gate-config/todo.toml", "--", "src"]
+    todo = ["-m", "todo_tool", "--config", "/gate-config/todo.toml", "--", "src"]
+    assert steps[-1][1]["args"] == ["python", "-P", *todo]
 
 
 def test_a_tool_that_lists_its_findings_unsorted_keeps_each_entry_with_its_finding() -> None:

@@ -87,9 +87,9 @@ def test_last_step_is_the_checks_command_accepting_any_exit_code(function: str) 
     field, args = container_for(function)[-1]
     layout = Layout(source="src", config="/gate-config", workdir="/gate")
     assert field == "withExec"
-    assert args["args"] == ["python", *check.command(layout, incremental=True).argv]
+    assert args["args"] == list(check.command(layout, incremental=True).invocation("python"))
     assert args["expect"] == "ANY"
-    assert args["args"][:3] == ["python", "-m", check.driver or check.tool.module]
+    assert args["args"][:4] == ["python", "-P", "-m", check.driver or check.tool.module]
     assert args["args"][-1] == "src"
     assert f"/gate-config/{check.tool.config_file}" in args["args"]
 
@@ -129,7 +129,7 @@ def test_the_local_runner_starts_the_same_command_line(
     assert argv[:2] == [sys.executable, "-P"]
     execed = container_for(function)[-1][1]["args"]
     assert execed[0] == "python"
-    assert [arg.replace("/gate-config/", ".config/") for arg in execed[1:]] == argv[2:]
+    assert [arg.replace("/gate-config/", ".config/") for arg in execed[1:]] == argv[1:], "-P in both"
 
 
 def test_source_path_places_the_mount_so_paths_match_the_repository() -> None:
@@ -200,9 +200,9 @@ def test_fix_runs_the_local_fixers_on_a_copy_and_returns_a_changeset_from_the_re
     index(steps, "withDirectory", path="/gate/src")
     execs = [args["args"] for field, args in steps if field == "withExec" and args.get("expect") == "ANY"]
     local = Layout(source="src", config=".config", workdir="/repo")
-    assert execs == [["python", *fixer.command(runner.layout).argv] for fixer in FIXERS]
+    assert execs == [list(fixer.command(runner.layout).invocation("python")) for fixer in FIXERS]
     assert [[arg.replace(dagger_runner.CONFIG_DIR, ".config") for arg in argv[1:]] for argv in execs] == [
-        list(fixer.command(local).argv) for fixer in FIXERS
+        list(fixer.command(local).invocation("python"))[1:] for fixer in FIXERS
     ], "the local fix runs the very same command lines"
     mounted = [args["path"] for field, args in steps if field == "withMountedFile"]
     assert mounted == [f"{dagger_runner.CONFIG_DIR}/{fixer.tool.config_file}" for fixer in FIXERS]

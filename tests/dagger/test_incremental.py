@@ -37,8 +37,8 @@ def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
 def test_pylint_runs_the_driver_with_its_state_on_the_pylint_cache_volume() -> None:
     steps = container_for("lint")
     execute = steps[-1][1]["args"]
-    assert execute[:3] == ["python", "-m", "quality_gate.pylint_incremental"]
-    assert execute[3:] == list(CHECKS["pylint"].command(dagger_runner.layout("src")).args), "pylint's own arguments"
+    assert execute[:4] == ["python", "-P", "-m", "quality_gate.pylint_incremental"]
+    assert execute[4:] == list(CHECKS["pylint"].command(dagger_runner.layout("src")).args), "pylint's own arguments"
     mount = steps[index(steps, "withMountedCache", path="/cache/pylint")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-pylint"})]
     index(steps, "withEnvVariable", name="PYLINTHOME", value="/cache/pylint")  # the driver keeps its state there
@@ -60,7 +60,7 @@ def test_other_tools_get_no_driver(function: str) -> None:
 def test_incremental_false_runs_the_tool_itself(tool: str) -> None:
     runner = gate(incremental=False)._runner()  # pylint: disable=protected-access
     steps = chain(runner.container(CHECKS[tool].command(runner.layout, incremental=runner.incremental)))
-    assert steps[-1][1]["args"][:3] == ["python", "-m", tool]
+    assert steps[-1][1]["args"][:4] == ["python", "-P", "-m", tool]
     assert all(args.get("path") != dagger_runner.DRIVER_ROOT for _, args in steps)
 
 
@@ -122,8 +122,8 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
 def test_black_runs_its_driver_with_its_answers_on_the_black_cache_volume() -> None:
     steps = container_for("format")
     execute = steps[-1][1]["args"]
-    assert execute[:3] == ["python", "-m", "quality_gate.black_incremental"]
-    assert execute[3:] == list(CHECKS["black"].command(dagger_runner.layout("src")).args), "black's own arguments"
+    assert execute[:4] == ["python", "-P", "-m", "quality_gate.black_incremental"]
+    assert execute[4:] == list(CHECKS["black"].command(dagger_runner.layout("src")).args), "black's own arguments"
     mount = steps[index(steps, "withMountedCache", path="/cache/black")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-black"})]
     index(steps, "withEnvVariable", name="BLACK_CACHE_DIR", value="/cache/black")  # the answers are kept there

@@ -109,7 +109,7 @@ def run_in(
         container.with_mounted_file(posixpath.join(CONFIG_DIR, tool.config_file), config.file(tool.config_file))
         .with_mounted_cache(cache_dir, dag.cache_volume(volume))
         .with_env_variable(tool.cache_variable, cache_dir)
-        .with_exec(["python", *command.argv], expect=dagger.ReturnType.ANY)
+        .with_exec(list(command.invocation("python")), expect=dagger.ReturnType.ANY)
     )
 
 

@@ -71,7 +71,7 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
             started = time.perf_counter()
             with anyio.move_on_after(self.timeout) as limit:
                 exit_code, stdout, stderr = await run_process(
-                    [self.python, "-P", *command.argv], self.layout.workdir, env
+                    list(command.invocation(self.python)), self.layout.workdir, env
                 )
         seconds = time.perf_counter() - started
         if limit.cancelled_caught:

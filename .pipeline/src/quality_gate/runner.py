@@ -72,6 +72,14 @@ class Command:
         """The command line after the interpreter."""
         return ("-m", self.module, *self.args)
 
+    def invocation(self, python: str) -> tuple[str, ...]:
+        """The whole command line, the same in a container and locally.
+
+        `-P` keeps the working directory (the project's root) off sys.path: a project's `json.py` or `types.py`
+        must not replace the standard library's inside a tool.
+        """
+        return (python, "-P", *self.argv)
+
 
 def file_set_digest(paths: Iterable[str]) -> str:
     """A short name for a set of file paths (for caches kept per file set)."""
