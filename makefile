@@ -73,6 +73,11 @@ RESET ?=
 # NO_CACHE=1: no result kept from an earlier run is used: locally --no-cache;
 # through Dagger pylint and black run whole (--incremental=false).
 NO_CACHE ?=
+# This project's name for its cache volumes on the engine (pylint's and black's state, mypy's cache), so
+# that two projects on one Docker never share them: the hash of the repository's origin URL (the clones of
+# one repository share their state) or, without a remote, of its path. `git hash-object` is the portable
+# hash at hand; without git, the module names the volumes from the source's files.
+PROJECT ?= $(shell { git -C $(call sq,$(ROOT)) remote get-url origin 2>/dev/null || printf '%s\n' $(call sq,$(ROOT)); } | git hash-object --stdin 2>/dev/null)
 # The committed baseline, in the configuration (its name is the module's
 # baseline.FILE_NAME): `make baseline` exports the Dagger function's file there.
 BASELINE_FILE = $(CONFIG)/quality-baseline.json
@@ -127,12 +132,13 @@ DAGGER = $(TTY_DETECT) $(DOCKER_RUN) $$tty $(call sq,$(IMAGE))
 # module's workspace (its root, by default), the source and the configuration
 # are paths in it, so the source that is checked and the paths in reports and
 # fixes come from the one value.
-DAGGER_CALL_ARGS = --source-path $(call sq,$(SOURCE)) --config-path $(call sq,$(CONFIG)) $(INCREMENTAL_FLAG)
+DAGGER_CALL_ARGS = --source-path $(call sq,$(SOURCE)) --config-path $(call sq,$(CONFIG)) $(INCREMENTAL_FLAG) $(PROJECT_FLAG)
 # The local runner's arguments.
 LOCAL_ARGS = --source $(call sq,$(SOURCE)) --config $(call sq,$(CONFIG)) $(NO_CACHE_FLAG)
 
 INCREMENTAL_FLAG = $(if $(filter-out 0 false no,$(NO_CACHE)),--incremental=false)
 NO_CACHE_FLAG = $(if $(filter-out 0 false no,$(NO_CACHE)),--no-cache)
+PROJECT_FLAG = $(if $(PROJECT),--project $(call sq,$(PROJECT)))
 
 FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--fail-fast)
 CHECK_FAIL_FAST_FLAG = $(if $(filter-out 0 false no,$(FAIL_FAST)),--failfast)

@@ -16,7 +16,7 @@ from helpers.paths import TOOLS_PYTHON
 from quality_gate.baseline import FILE_NAME, load
 from quality_gate.dagger_runner import PROJECT_PINS_PATH
 from quality_gate.functions import all_checks
-from quality_gate.main import GateError
+from quality_gate.main import CouldNotRunError, GateError
 from quality_gate.runner import PROJECT_REQUIREMENTS
 
 APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    return text.upper()\n'
@@ -74,9 +74,11 @@ def test_baseline_again_only_drops_fixed_entries_unless_reset(engine: OfflineEng
 
 def test_a_corrupt_committed_baseline_is_one_clear_error(engine: OfflineEngine) -> None:
     (engine.root / ".config" / FILE_NAME).write_text("{", encoding="utf-8")
-    with pytest.raises(GateError, match=rf"^\.config/{FILE_NAME} is not a quality-gate baseline") as raised:
+    with pytest.raises(CouldNotRunError) as raised:
         called(engine.gate().lint)
-    assert len(str(raised.value).splitlines()) == 1
+    assert raised.value.exit_code == 2, "bad input, as locally"
+    [line] = raised.value.stderr.splitlines()
+    assert line.startswith(f".config/{FILE_NAME} is not a quality-gate baseline")
     assert not engine.execs, "no tool ran"
 
 
@@ -101,3 +103,17 @@ def test_a_module_of_the_workspace_never_replaces_the_standard_library_in_the_co
     assert "json.py was imported" not in str(failed.value)
     assert "could not run" not in str(failed.value), "every tool ran and judged the files"
     assert sorted(engine.execs) == ["black", "mypy", "pylint", "ruff"]
+
+
+def test_two_projects_on_one_engine_never_share_a_cache_volume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One engine (its volumes kept in one place), two repositories laid out alike: each has its own volumes."""
+    volumes: dict[str, set[str]] = {}
+    for name, project in (("a", ""), ("b", ""), ("c", "group/c"), ("d", "group/d"), ("e", "group/c")):
+        root = make_project(tmp_path / name, {"src/app.py": APP, f"src/{name}.py": '"""Module."""\n'})
+        engine = OfflineEngine(root, tmp_path / "engine", str(TOOLS_PYTHON), monkeypatch.setattr)
+        with pytest.raises(GateError):
+            called(engine.gate(project=project).lint)
+        volumes[name] = set(engine.volumes) - {"quality-gate-pip"}  # pip's downloads are hash-checked, shared
+    assert all(len(names) == 1 and next(iter(names)).endswith("-pylint") for names in volumes.values())
+    assert len({frozenset(volumes[name]) for name in "abcd"}) == 4, "without --project, and with one each"
+    assert volumes["e"] == volumes["c"], "the same project's next pipeline finds its state"

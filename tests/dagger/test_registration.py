@@ -99,7 +99,7 @@ def test_single_tool_functions_take_no_argument(main_object: list[Any]) -> None:
         assert not _calls(_functions(main_object)[name], "withArg"), name
 
 
-def test_constructor_takes_the_workspace_two_path_strings_and_the_incremental_switch(
+def test_constructor_takes_the_workspace_two_path_strings_the_incremental_switch_and_the_project(
     main_object: list[Any],
 ) -> None:
     """Dagger's own toolchain pattern: one repository Directory, the source and config chosen in it by path.
@@ -109,13 +109,13 @@ def test_constructor_takes_the_workspace_two_path_strings_and_the_incremental_sw
     """
     constructor = _calls(main_object, "withConstructor")[0]["function"]
     args = {arg["name"]: arg for arg in _calls(constructor, "withArg")}
-    assert list(args) == ["workspace", "source_path", "config_path", "incremental"]
+    assert list(args) == ["workspace", "source_path", "config_path", "incremental", "project"]
     directories = [
         name for name, arg in args.items() if _calls(arg["typeDef"], "withObject") == [{"name": "Directory"}]
     ]
     assert directories == ["workspace"]
     assert args["workspace"]["defaultPath"] == "/"
-    for name, default in (("source_path", "src"), ("config_path", ".config")):
+    for name, default in (("source_path", "src"), ("config_path", ".config"), ("project", "")):
         assert _calls(args[name]["typeDef"], "withKind") == [{"kind": "STRING_KIND"}]
         assert json.loads(args[name]["defaultValue"]) == default
         assert args[name]["defaultPath"] is None, "a string, not a second directory"

@@ -30,10 +30,20 @@ CI_FILES = [SOCKET_FILE, DIND_FILE]
 # Top-level keywords that are not jobs.
 RESERVED = {"default", "include", "stages", "variables", "workflow", "image", "services", "cache", "spec"}
 # GitLab's predefined variables that these files may use (a misspelt CI_* name is an error).
-PREDEFINED = {"CI_COMMIT_BRANCH", "CI_DEFAULT_BRANCH", "CI_OPEN_MERGE_REQUESTS", "CI_PIPELINE_SOURCE"}
+PREDEFINED = {
+    "CI_COMMIT_BRANCH",
+    "CI_DEFAULT_BRANCH",
+    "CI_OPEN_MERGE_REQUESTS",
+    "CI_PIPELINE_SOURCE",
+    "CI_PROJECT_PATH",
+}
 CHECK_JOBS = {"lint", "format", "mypy", "ruff"}
 VARIABLE_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
-CALL = ["dagger", "call", "--source-path", "src", "--config-path", ".config", "--incremental=true"]
+# gitlab-ci-local sets CI_PROJECT_PATH from the test repository's remote (git@gitlab.example.com:group/project.git).
+CALL = [
+    *("dagger", "call", "--source-path", "src", "--config-path", ".config", "--incremental=true"),
+    *("--project", "group/project"),
+]
 
 # Pipeline sources, as GitLab sets their variables (a merge request pipeline has no CI_COMMIT_BRANCH).
 MERGE_REQUEST: dict[str, str | None] = {
@@ -83,7 +93,7 @@ def dagger_calls(script: list[str]) -> list[list[str]]:
 
 def called_function(words: list[str]) -> str:
     """The function a `dagger call` line calls: the first word after the call's options."""
-    takes_value = {"--source-path", "--config-path", "-m", "--mod", "--progress"}
+    takes_value = {"--source-path", "--config-path", "--project", "-m", "--mod", "--progress"}
     index = 2
     while index < len(words) and words[index].startswith("-"):
         index += 2 if words[index] in takes_value else 1
@@ -288,7 +298,7 @@ def test_each_job_runs_its_script_end_to_end(pipeline: Pipeline, ci_file: str, j
 def test_a_ci_variable_runs_pylint_and_black_whole(pipeline: Pipeline) -> None:
     done = pipeline.execute(SOCKET_FILE, ["lint"], variables={"QG_INCREMENTAL": "false"})
     assert done.returncode == 0, done.stdout + done.stderr
-    lint = [*CALL[:-1], "--incremental=false", "lint"]
+    lint = [*CALL[:-3], "--incremental=false", *CALL[-2:], "lint"]
     assert [shlex.split(line) for line in pipeline.dagger_calls()] == [["version"], lint[1:]]
 
 

@@ -150,9 +150,24 @@ def option_values(argv: list[str], option: str) -> list[str]:
     return [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == option]
 
 
-def after_image(argv: list[str], image: str = IMAGE) -> list[str]:
+def after_image(argv: list[str], image: str = IMAGE, root: Path = REPO) -> list[str]:
+    """The dagger CLI's arguments; a call's `--project` (tested on its own below) is checked here and left out."""
     assert image in argv, argv
-    return argv[argv.index(image) + 1 :]
+    words = argv[argv.index(image) + 1 :]
+    if words[:1] == ["call"]:
+        at = words.index("--project")
+        assert words[at + 1] == project_of(root), "every call names the project's cache volumes"
+        del words[at : at + 2]
+    return words
+
+
+def project_of(root: Path) -> str:
+    """What the makefile names the project: git's hash of its origin URL, else of its path."""
+    origin = ["git", "-C", str(root), "remote", "get-url", "origin"]
+    found = subprocess.run(origin, capture_output=True, text=True, check=False)
+    named = found.stdout if found.returncode == 0 else f"{root}\n"
+    hashed = subprocess.run(["git", "hash-object", "--stdin"], input=named, capture_output=True, text=True, check=True)
+    return hashed.stdout.strip()
 
 
 def mount_fields(value: str) -> dict[str, str]:
@@ -491,8 +506,18 @@ def make_project(root: Path) -> Path:
 
 
 # What `make test-tools` reads, and what it leaves behind.
-TEST_TOOL_INPUTS = ("tests/dagger/sdk-sdist.txt", ".ci/gitlab-ci-local/package-lock.json")
-TEST_TOOL_OUTPUTS = (".tools/dagger-io-sdist/.downloaded", ".ci/gitlab-ci-local/node_modules/.bin/gitlab-ci-local")
+TEST_TOOL_INPUTS = (
+    "tests/dagger/sdk-sdist.txt",
+    ".ci/gitlab-ci-local/package-lock.json",
+    ".pipeline/uv.lock",
+    ".pipeline/pyproject.toml",
+    "tests/helpers/runtime_env.py",
+)
+TEST_TOOL_OUTPUTS = (
+    ".tools/dagger-io-sdist/.downloaded",
+    ".tools/runtime-uv-cache/.prefetched",
+    ".ci/gitlab-ci-local/node_modules/.bin/gitlab-ci-local",
+)
 
 
 def python_calls(log: Path) -> list[dict[str, Any]]:
@@ -602,6 +627,7 @@ def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
     for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/dagger/sdk-sdist.txt"):
         assert part in joined, part
     assert "npm ci --prefix .ci/gitlab-ci-local" in result.stdout
+    assert ".venv-tests/bin/python tests/helpers/runtime_env.py --prefetch" in lines, "the module's wheels, once"
     assert lines[-1] == ".venv-tests/bin/python -m pytest tests", "the tools first, then the tests"
     pinned = (REPO / "tests/dagger/sdk-sdist.txt").read_text(encoding="utf-8")
     assert re.search(r"^dagger-io==0\.21\.11 --hash=sha256:[0-9a-f]{64}$", pinned, re.MULTILINE)
@@ -630,6 +656,17 @@ def hostile(tmp_path: Path) -> Iterator[Path]:
     yield root
     assert not list(tmp_path.rglob("PWNED*")), "a path was executed as a command"
     assert not list(Path.cwd().glob("PWNED*")) and not list(REPO.glob("PWNED*"))
+
+
+def test_each_project_names_its_own_cache_volumes(recorder: Recorder, hostile: Path) -> None:
+    """Two projects on one Docker never share the engine's state: the name comes from the origin, else the path."""
+    assert recorder.make("lint").returncode == 0
+    assert recorder.make("lint", directory=hostile).returncode == 0
+    assert recorder.make("lint", "PROJECT=group/app").returncode == 0
+    named = [argv[argv.index("--project") + 1] for argv in (call["argv"] for call in recorder.calls())]
+    assert named[:2] == [project_of(REPO), project_of(hostile)]
+    assert named[0] != named[1], "two checkouts of different projects"
+    assert named[2] == "group/app", "PROJECT= chooses it (as CI passes its project's path)"
 
 
 @pytest.mark.parametrize("target", ["lint", "run-all", "report", "fix", "check", "functions", "bash"])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import baseline_command, fix_command, gate, interrupts, project_env
+from . import baseline_command, fix_command, gate, inputs, interrupts, project_env
 from .baseline import FILE_NAME as BASELINE_FILE
 from .baseline import Baseline, BaselineError, load
 from .checks import Check
@@ -167,10 +167,7 @@ def prepare(args: argparse.Namespace) -> Plan:
         project = project_directory(cache_root(args.cache_dir), root)
         snapshot = Snapshot.take(root, where.source, contents=not args.no_cache)
         if not snapshot.python_files():
-            raise UsageError(
-                f"no Python file under {args.source!r} (environments, caches and non-regular files are not "
-                "checked); point --source at your code"
-            )
+            raise UsageError(inputs.no_python_file("--source", args.source))
         environment = project_env.prepare(Path(args.config), project, args.timeout)
         cache = None if args.no_cache else result_cache(project, snapshot, where, environment)
     except (StoreError, TreeError, report_files.OutputError, project_env.InstallError) as error:
@@ -226,7 +223,7 @@ def layout(root: Path, source: str, config: str) -> Layout:
     """Paths as the tools see them from the project's root, where they run: findings read `src/x.py` as in CI."""
     for name, value in (("--source", source), ("--config", config)):
         if not Path(value).is_dir():
-            raise UsageError(f"{name} {value!r} is not a directory; run from your project's root or pass {name} DIR")
+            raise UsageError(inputs.not_a_directory(name, value, "here (run the gate from your project's root)"))
     source_path = Path(source).resolve()
     if not source_path.is_relative_to(root):
         raise UsageError(
@@ -242,7 +239,7 @@ def require_configs(config: str, checks: Sequence[Check]) -> None:
     """Every tool's configuration file must be there before anything runs."""
     missing = [c.tool.config_file for c in checks if not (Path(config) / c.tool.config_file).is_file()]
     if missing:
-        raise UsageError(f"missing in {config}: {', '.join(missing)}; copy them from the gate's .config/")
+        raise UsageError(inputs.missing_files(config, missing))
     problem = unconfigured(config, checks, _config_texts(config, checks))
     if problem:
         raise UsageError(problem)

@@ -9,7 +9,7 @@ import dagger
 from dagger import dag
 
 from . import driver
-from .runner import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout
+from .runner import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout, Tool
 
 PYTHON_IMAGE = "python:3.13-slim"
 PINS_PATH = "/opt/quality-gate/requirements.txt"
@@ -18,6 +18,8 @@ WORKDIR = "/gate"
 CONFIG_DIR = "/gate-config"
 CACHE_ROOT = "/cache"
 DRIVER_ROOT = "/opt/quality-gate/driver"  # the package's drivers (pylint, black), for tools that run through one
+VOLUME_PREFIX = "quality-gate"  # cache volumes are named <prefix>-<tool>; the module makes the prefix per project
+VERDICT_PATH = "/quality-gate/could-not-run.txt"
 
 
 def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dagger.Container:
@@ -45,7 +47,9 @@ def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dag
 
 def repository_path(path: str, name: str) -> str:
     """A path inside the repository, normalised ("." for the root); one clear error for anything outside it."""
-    clean = posixpath.normpath(path.strip() or ".")
+    if not path.strip():
+        raise ValueError(f"{name} is empty: name a directory of the repository, like 'src' ('.' for all of it)")
+    clean = posixpath.normpath(path.strip())
     if posixpath.isabs(clean) or clean == ".." or clean.startswith("../"):
         raise ValueError(f"{name} {path!r} must be relative to the repository root, like 'src'")
     return clean
@@ -90,17 +94,21 @@ def changes(before: dagger.Directory, after: dagger.Directory, source_path: str)
     return dag.directory().with_directory(prefix, after).changes(dag.directory().with_directory(prefix, before))
 
 
-def run_in(
-    container: dagger.Container, command: Command, config: dagger.Directory, file_set: str = ""
-) -> dagger.Container:
-    """The exec of one command, with its tool's cache on a cache volume; any exit code is left to the caller.
+def volume_name(tool: Tool, volumes: str, file_set: str = "") -> str:
+    """The cache volume of a tool for a project (`volumes`, the start of its names).
+
+    A tool that keeps its cache per set of files gets one volume per set (`file_set`).
+    """
+    return f"{volumes}-{tool.name}" + (f"-{file_set}" if tool.cache_per_file_set and file_set else "")
+
+
+def run_in(container: dagger.Container, command: Command, config: dagger.Directory, volume: str) -> dagger.Container:
+    """The exec of one command, with its tool's cache on the cache volume; any exit code is left to the caller.
 
     Only the tool's own configuration file is mounted, so editing one tool's file keeps the others' results cached.
-    A tool that keeps its cache per set of files gets a volume named for the set (`file_set`).
     """
     tool = command.tool
     cache_dir = posixpath.join(CACHE_ROOT, tool.name)
-    volume = f"quality-gate-{tool.name}" + (f"-{file_set}" if tool.cache_per_file_set and file_set else "")
     for name, value in TOOL_ENVIRONMENT.items():
         container = container.with_env_variable(name, value)
     if command.uses_driver:
@@ -128,6 +136,16 @@ def with_driver(container: dagger.Container) -> dagger.Container:
     return container
 
 
+def could_not_run(text: str) -> dagger.Container:
+    """An exec that prints the text on stderr and exits 2: the one kind of error whose code `dagger call` keeps."""
+    return (
+        dag.container()
+        .from_(PYTHON_IMAGE)
+        .with_new_file(VERDICT_PATH, text)
+        .with_exec(["sh", "-c", 'cat "$0" >&2; exit 2', VERDICT_PATH])
+    )
+
+
 async def collect(container: dagger.Container) -> Execution:
     """Run the container's last exec and gather what it gave."""
     started = time.perf_counter()
@@ -147,7 +165,7 @@ def layout(source_path: str) -> Layout:
 class ContainerRunner:
     """Runs each command in a container of the toolbox with the source, with its tool's cache on a cache volume."""
 
-    def __init__(
+    def __init__(  # pylint: disable=too-many-arguments  # past layout_in: how volumes are named, and a switch
         self,
         base: dagger.Container,
         config: dagger.Directory,
@@ -155,18 +173,20 @@ class ContainerRunner:
         file_set: str = "",
         *,
         incremental: bool = True,
+        volumes: str = VOLUME_PREFIX,
     ) -> None:
         self.base = base
         self.config = config
         self.layout = layout_in
         self.file_set = file_set
+        self.volumes = volumes  # the start of this project's cache volume names
         # The state of incremental tools (pylint, black) lives on their cache volumes: reused by the next run on
         # this engine. Off, each tool runs whole, as `--no-cache` makes the local runner do.
         self.incremental = incremental
 
     def container(self, command: Command) -> dagger.Container:
         """The exec for one command, ready to be run."""
-        return run_in(self.base, command, self.config, self.file_set)
+        return run_in(self.base, command, self.config, volume_name(command.tool, self.volumes, self.file_set))
 
     async def execute(self, command: Command) -> Execution:
         """Run the command in its own container from the base."""
@@ -178,12 +198,15 @@ class ChainRunner:  # pylint: disable=too-few-public-methods  # implements the o
 
     incremental = False  # a fix runs the fixers on a copy, never through a driver
 
-    def __init__(self, base: dagger.Container, config: dagger.Directory, layout_in: Layout) -> None:
+    def __init__(
+        self, base: dagger.Container, config: dagger.Directory, layout_in: Layout, volumes: str = VOLUME_PREFIX
+    ) -> None:
         self.container = base
         self.config = config
         self.layout = layout_in
+        self.volumes = volumes
 
     async def execute(self, command: Command) -> Execution:
         """Run the command on top of the previous ones."""
-        self.container = run_in(self.container, command, self.config)
+        self.container = run_in(self.container, command, self.config, volume_name(command.tool, self.volumes))
         return await collect(self.container)

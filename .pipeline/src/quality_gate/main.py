@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import dagger
 from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, object_type
 from dagger.mod._exceptions import FunctionError
 
-from . import dagger_runner, gate
+from . import dagger_runner, gate, inputs
 from .baseline import FILE_NAME as BASELINE_FILE
 from .baseline import Baseline, BaselineError, load, render
 from .checks import CHECKS, Check
 from .checks.config import unconfigured
-from .findings import ToolResult
+from .findings import EXIT_BROKEN, ToolResult, exit_code
 from .fixes import FIXERS, run_fixers
 from .functions import all_checks, check_for
 from .reports import files as report_files
 from .reports import summary
 from .review import Review, unrecordable
-from .runner import PROJECT_REQUIREMENTS, file_set_digest
+from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS, file_set_digest
 from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
@@ -30,12 +31,31 @@ WORKSPACE_IGNORE = [*(f"**/{name}" for name in sorted(NEVER_SOURCE_DIRS)), "**/*
 
 
 class GateError(FunctionError):
-    """Findings, or a tool that could not run.
+    """Findings: `dagger call` exits 1.
 
     FunctionError is private to the SDK (dagger.mod._exceptions, not exported by `dagger`): it is the
     class Module.call re-raises without logging a traceback, so the message (the tools' output and the
     verdict) is the whole error. tests/dagger fail if the SDK moves it or stops treating it so.
     """
+
+
+class CouldNotRunError(GateError, dagger.ExecError):  # pylint: disable=too-many-ancestors  # both SDK lines
+    """A tool could not run, or the input is wrong: `dagger call` exits 2, as the local runner does.
+
+    Through `dagger call` only an exec's error keeps its exit code (any other error exits 1), so the text
+    is written by an exec that ends with code 2 (`could_not_run`), and that exec's error is raised as this
+    class: an ExecError, whose extensions (exit code 2, the text as stderr) the SDK hands to the engine,
+    and a FunctionError, which the SDK re-raises without logging a traceback.
+    """
+
+    def __new__(cls, failed: dagger.ExecError) -> CouldNotRunError:  # QueryError picks its class by the errors
+        del failed
+        return Exception.__new__(cls)
+
+    def __init__(self, failed: dagger.ExecError) -> None:  # pylint: disable=super-init-not-called
+        # The engine's error, as it came (ExecError's __init__ takes *args untyped).
+        dagger.ExecError.__init__(self, failed.errors, failed.request)  # type: ignore[no-untyped-call]
+        self.extra = None  # what a ModuleError carries besides its message: nothing
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,13 @@ class QualityGate:
         bool,
         Doc("pylint and black reuse unchanged modules' and files' results from their cache volumes; false: run whole."),
     ] = True
+    project: Annotated[
+        str,
+        Doc(
+            "Names this project's cache volumes on a shared engine (make and CI pass the repository's identity);"
+            " default: the source's set of Python files."
+        ),
+    ] = ""
 
     @function
     @check
@@ -101,7 +128,7 @@ class QualityGate:
         ready = await self._prepared(all_checks())
         review = self._review(ready)
         results = await gate.run_all(ready.runner, all_checks(), fail_fast, files=ready.files, review=review)
-        return _verdict(results, summary.overall(results))
+        return await _verdict(results, summary.overall(results))
 
     @function
     async def report(self) -> dagger.Directory:
@@ -131,7 +158,7 @@ class QualityGate:
         results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=recording)
         refused = unrecordable(results)
         if refused:
-            raise GateError(f"{summary.overall(results)}\n{refused}")
+            await could_not_run(f"{summary.overall(results)}\n{refused}")
         print(summary.table(results), file=sys.stderr)  # the function's log: what the baseline holds
         return dag.file(BASELINE_FILE, render(recording.next_baseline(reset)))
 
@@ -139,13 +166,13 @@ class QualityGate:
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        layout = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])).runner.layout
+        prepared = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])).runner
         source, config = self._source(), self._config()
         writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path, writable=True)
-        chain = dagger_runner.ChainRunner(writable, config, layout)
+        chain = dagger_runner.ChainRunner(writable, config, prepared.layout, prepared.volumes)
         failure = await run_fixers(chain)  # the same fixers, in the same order, as the local fix
         if failure:
-            raise GateError(failure)
+            await could_not_run(failure)
         fixed = chain.container.directory(dagger_runner.source_mount(self.source_path))
         return dagger_runner.changes(source, fixed, self.source_path)
 
@@ -153,7 +180,7 @@ class QualityGate:
         tool = check_for(function_name)
         ready = await self._prepared([tool])
         result = await gate.run_check(ready.runner, tool, files=ready.files, review=self._review(ready))
-        return _verdict([result], summary.single(result))
+        return await _verdict([result], summary.single(result))
 
     def _review(self, ready: Prepared) -> Review | None:
         """Each result seen through the committed baseline, when the project has one."""
@@ -168,53 +195,93 @@ class QualityGate:
 
     def _source(self) -> dagger.Directory:
         """The source, read from the one repository at source_path: the same path mounts it and names its files."""
-        try:
-            return dagger_runner.source_dir(self.workspace, self.source_path)
-        except ValueError as error:
-            raise GateError(str(error)) from None
+        return dagger_runner.source_dir(self.workspace, self.source_path)
 
     def _config(self) -> dagger.Directory:
         """The configuration, read from the same repository at config_path."""
-        try:
-            return dagger_runner.config_dir(self.workspace, self.config_path)
-        except ValueError as error:
-            raise GateError(str(error)) from None
+        return dagger_runner.config_dir(self.workspace, self.config_path)
 
     async def _prepared(self, checks: list[Check]) -> Prepared:
-        """The runner, the source's Python files and the baseline, once there are files and configs that configure.
+        """The runner, the source's Python files and the baseline, once the input is known to be usable.
 
         Tools given nothing to check would pass; given a config file without their section, they would run with
-        their defaults. The project's requirements, when the config has them, are installed in the toolbox.
+        their defaults; given a path that is not there, the engine would fail with its own words, after the
+        toolbox is built. The project's requirements, when the config has them, are installed in the toolbox.
         """
-        source = self._source()
-        files = [path for suffix in PYTHON_SUFFIXES for path in await source.glob(f"**/*{suffix}")]
+        try:
+            return await self._checked_input(checks)
+        except (ValueError, BaselineError) as error:
+            return await could_not_run(str(error))
+
+    async def _checked_input(self, checks: list[Check]) -> Prepared:
+        for option, value in (("--source-path", self.source_path), ("--config-path", self.config_path)):
+            path = dagger_runner.repository_path(value, option)
+            if not await self.workspace.exists(path, expected_type=dagger.ExistsType.DIRECTORY_TYPE):
+                raise ValueError(inputs.not_a_directory(option, value, "in the repository (the workspace)"))
+        files = [path for suffix in PYTHON_SUFFIXES for path in await self._source().glob(f"**/*{suffix}")]
         if not files:
-            raise GateError(f"no Python file in the source directory ({self.source_path}); pass --source-path DIR")
+            raise ValueError(inputs.no_python_file("--source-path", self.source_path))
         config = self._config()
         present = set(await config.entries())
-        names = [check.tool.config_file for check in checks if check.tool.config_file in present]
-        problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
-        if problem:
-            raise GateError(problem)
+        await self._require_configs(config, present, checks)
         committed = None
         if BASELINE_FILE in present:
-            try:
-                committed = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
-            except BaselineError as error:
-                raise GateError(str(error)) from None
-        runner = self._runner(file_set_digest(files), project_requirements=PROJECT_REQUIREMENTS in present)
+            committed = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
+        file_set = file_set_digest(files)
+        runner = self._runner(file_set, PROJECT_REQUIREMENTS in present, self._volume_prefix(file_set))
         return Prepared(runner, files, committed)
 
-    def _runner(self, file_set: str = "", project_requirements: bool = False) -> dagger_runner.ContainerRunner:
+    async def _require_configs(self, config: dagger.Directory, present: set[str], checks: list[Check]) -> None:
+        """The pins and each tool's file are there, and each file configures its tool."""
+        needed = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in checks)]
+        missing = [name for name in needed if name not in present]
+        if missing:
+            raise ValueError(inputs.missing_files(self.config_path, missing))
+        names = [check.tool.config_file for check in checks]
+        problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
+        if problem:
+            raise ValueError(problem)
+
+    def _volume_prefix(self, file_set: str) -> str:
+        """The start of this project's cache volume names: two projects on one engine never share a tool's state.
+
+        make and CI pass the repository's identity as `project`. Without it, the source's set of Python files
+        stands for the project: two projects do not have the same set, while adding, moving or removing a file
+        starts pylint's and black's state afresh, as it does mypy's cache.
+        """
+        identity = f"project:{self.project}" if self.project else f"files:{self.source_path}:{file_set}"
+        return f"quality-gate-{hashlib.sha256(identity.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
+
+    def _runner(
+        self, file_set: str = "", project_requirements: bool = False, volumes: str = dagger_runner.VOLUME_PREFIX
+    ) -> dagger_runner.ContainerRunner:
         source, config = self._source(), self._config()
         tools = dagger_runner.toolbox(config, project_requirements)
         base = dagger_runner.with_source(tools, source, self.source_path)
         layout = dagger_runner.layout(self.source_path)
-        return dagger_runner.ContainerRunner(base, config, layout, file_set, incremental=self.incremental)
+        return dagger_runner.ContainerRunner(
+            base, config, layout, file_set, incremental=self.incremental, volumes=volumes
+        )
 
 
-def _verdict(results: list[ToolResult], text: str) -> str:
-    """The report when everything passed; otherwise the same report as the function's error."""
+async def could_not_run(text: str) -> NoReturn:
+    """End the function as a tool that could not run ends locally: exit code 2, the text on stderr.
+
+    The text goes in as a file, so no byte of it is read by a shell; the exec runs in the image the toolbox
+    starts from, already pulled by then (or pulled once, when the input was wrong before any tool ran).
+    """
+    said = dagger_runner.could_not_run(text)
+    try:
+        await said.sync()
+    except dagger.ExecError as failed:
+        raise CouldNotRunError(failed) from None
+    raise GateError(text)  # the exec cannot succeed; if an engine ever let it, the function still fails
+
+
+async def _verdict(results: list[ToolResult], text: str) -> str:
+    """The report when everything passed; otherwise the same report as the function's error, by its exit code."""
+    if exit_code(results) == EXIT_BROKEN:
+        await could_not_run(text)
     if summary.failing(results):
         raise GateError(text)
     return text
