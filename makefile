@@ -52,6 +52,11 @@ DAGGER_VERSION := $(patsubst v%,%,$(patsubst engineVersion:%,%,$(filter engineVe
 need_version = $(if $(DAGGER_VERSION),,$(error No engineVersion read from $(ROOT)/dagger.json (GNU make 4.2 or newer reads it): pass DAGGER_VERSION=x.y.z))
 # The image built from .docker/Dockerfile, tagged with the CLI version it holds.
 IMAGE ?= quality-gate-dagger:$(DAGGER_VERSION)
+# Its base images, pinned by tag and digest in .docker/images.yml (the one place that states them; GitLab
+# CI includes the same file): a line `  NAME: "image:tag@sha256:..."` of its variables.
+IMAGES_FILE := $(ROOT)/.docker/images.yml
+pinned_image = $(shell sed -n 's/^  $(1): "\(.*\)"$$/\1/p' $(call sq,$(IMAGES_FILE)))
+need_image = $(if $(call pinned_image,$(1)),,$(error No $(1) in $(IMAGES_FILE)))
 # The code under check and the tools' configuration, relative to the root.
 SOURCE ?= src
 CONFIG ?= .config
@@ -197,9 +202,12 @@ help: ## List these targets (make targets; `make functions` lists the Dagger fun
 	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES) RESET=$(RESET) NO_CACHE=$(NO_CACHE))
 
 # ------------------------------------------------- through the Docker image --
-build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile
-	$(need_version)$(DOCKER) build --build-arg $(call sq,DAGGER_VERSION=$(DAGGER_VERSION)) --tag $(call sq,$(IMAGE)) \
-		--file $(call sq,$(ROOT)/.docker/Dockerfile) $(call sq,$(ROOT)/.docker)
+build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile, on the bases pinned in .docker/images.yml
+	$(need_version)$(call need_image,QG_DOCKER_CLI_IMAGE)$(call need_image,QG_DEBIAN_IMAGE)$(DOCKER) build \
+		--build-arg $(call sq,DAGGER_VERSION=$(DAGGER_VERSION)) \
+		--build-arg $(call sq,DOCKER_CLI_IMAGE=$(call pinned_image,QG_DOCKER_CLI_IMAGE)) \
+		--build-arg $(call sq,DEBIAN_IMAGE=$(call pinned_image,QG_DEBIAN_IMAGE)) \
+		--tag $(call sq,$(IMAGE)) --file $(call sq,$(ROOT)/.docker/Dockerfile) $(call sq,$(ROOT)/.docker)
 
 bash: ## Open a shell in the image, as you, with the repository and the Docker socket
 	$(TTY_DETECT) $(DOCKER_RUN) $${tty:---interactive} --entrypoint /bin/bash $(call sq,$(IMAGE))

@@ -28,7 +28,8 @@ from quality_gate.runner import Execution, Layout
 def test_base_image_is_python_313_slim(function: str) -> None:
     steps = container_for(function)
     assert steps[0] == ("container", {})
-    assert steps[1] == ("from", {"address": "python:3.13-slim"})
+    assert steps[1] == ("from", {"address": dagger_runner.PYTHON_IMAGE})
+    assert dagger_runner.PYTHON_IMAGE.startswith("python:3.13-slim@sha256:"), "the runtime's own, by digest"
 
 
 @pytest.mark.parametrize("function", list(single()))

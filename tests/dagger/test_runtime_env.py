@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,8 @@ def test_the_module_loads_there_from_its_own_environment_alone(
     assert in_runtime["flags"]["isolated"] == 1
     assert Path(in_runtime["package"]).is_relative_to(runtime.module / "src"), "the laid-out module, installed"
     assert in_runtime["outside"] == [], "every import from the runtime's environment or the standard library"
+    project = tomllib.loads((runtime.module / "pyproject.toml").read_text(encoding="utf-8"))
+    assert in_runtime["images"] == [project["tool"]["dagger"]["base-image"]], "read from the module's own pyproject"
 
 
 def test_it_registers_the_eight_functions_there(in_runtime: dict[str, Any]) -> None:

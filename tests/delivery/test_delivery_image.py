@@ -21,6 +21,7 @@ import pytest
 from _delivery import dagger_json_version, fake_release, tool
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 from helpers.paths import REPO
+from ruamel.yaml import YAML
 
 DOCKER_DIR = REPO / ".docker"
 DOCKERFILE = DOCKER_DIR / "Dockerfile"
@@ -82,15 +83,22 @@ def test_dagger_version_equals_dagger_json() -> None:
                 assert instruction["value"] == "DAGGER_VERSION", "one default, at the top"
 
 
+def build_args() -> dict[str, str]:
+    """The bases `make build` passes: .docker/images.yml's variables, by the Dockerfile's ARG names."""
+    variables = YAML(typ="safe", pure=True).load((DOCKER_DIR / "images.yml").read_text(encoding="utf-8"))["variables"]
+    return {"DOCKER_CLI_IMAGE": variables["QG_DOCKER_CLI_IMAGE"], "DEBIAN_IMAGE": variables["QG_DEBIAN_IMAGE"]}
+
+
 def test_bases_are_pinned_and_supported() -> None:
-    args = global_args()
+    args = build_args()
     froms = [stage[0]["value"] for stage in stages()]
     assert len(froms) == 3
     images: list[str] = []
     for value in froms:
         words = [w for w in value.split() if not w.startswith("--platform")]
-        image = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], words[0])
+        image, _, digest = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], words[0]).partition("@")
         images.append(image)
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), f"{image}: pinned by digest too"
         repository, _, tag = image.partition(":")
         assert tag, f"{image}: pinned by tag"
         assert tag != "latest"

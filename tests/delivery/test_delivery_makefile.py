@@ -31,6 +31,7 @@ from _delivery import dagger_json_version, registered_functions, tool
 from helpers.paths import REPO
 from quality_gate.baseline import FILE_NAME as BASELINE_FILE
 from quality_gate.functions import ALL_TOOLS, single
+from ruamel.yaml import YAML
 
 MAKEFILE = REPO / "makefile"
 DAGGER_VERSION = dagger_json_version()
@@ -368,10 +369,17 @@ def test_only_dagger_variables_that_are_set_are_passed(recorder: Recorder) -> No
 def test_build(recorder: Recorder) -> None:
     result = recorder.make("build")
     assert result.returncode == 0, result.stderr
+    images = YAML(typ="safe", pure=True).load((REPO / ".docker" / "images.yml").read_text(encoding="utf-8"))[
+        "variables"
+    ]
     assert recorder.only_call() == [
         "build",
         "--build-arg",
         f"DAGGER_VERSION={DAGGER_VERSION}",
+        "--build-arg",
+        f"DOCKER_CLI_IMAGE={images['QG_DOCKER_CLI_IMAGE']}",
+        "--build-arg",
+        f"DEBIAN_IMAGE={images['QG_DEBIAN_IMAGE']}",
         "--tag",
         IMAGE,
         "--file",
@@ -477,7 +485,10 @@ def project(tmp_path: Path) -> Path:
 
 def make_project(root: Path) -> Path:
     """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons."""
-    copied = ("makefile", "dagger.json", ".config/requirements.txt", "tests/requirements.txt", *TEST_TOOL_INPUTS)
+    copied = (
+        *("makefile", "dagger.json", ".docker/images.yml", ".config/requirements.txt", "tests/requirements.txt"),
+        *TEST_TOOL_INPUTS,
+    )
     for name in copied:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, root / name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import time
+import tomllib
+from pathlib import Path
 
 import dagger
 from dagger import dag
@@ -11,7 +13,18 @@ from dagger import dag
 from . import driver
 from .runner import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout, Tool
 
-PYTHON_IMAGE = "python:3.13-slim"
+# The module's own project file, beside its source (the Dagger runtime installs the module from it, editable).
+MODULE_PROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def module_image() -> str:
+    """The image the Dagger runtime builds the module on (`[tool.dagger] base-image`): its tools use it too."""
+    image = tomllib.loads(MODULE_PROJECT.read_text(encoding="utf-8"))["tool"]["dagger"]["base-image"]
+    assert isinstance(image, str), MODULE_PROJECT
+    return image
+
+
+PYTHON_IMAGE = module_image()
 PINS_PATH = "/opt/quality-gate/requirements.txt"
 PROJECT_PINS_PATH = "/opt/quality-gate/project-requirements.txt"
 WORKDIR = "/gate"

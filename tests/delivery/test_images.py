@@ -1,0 +1,87 @@
+"""Every image the gate's delivery pulls is pinned by tag and digest, and stated in one place.
+
+.docker/images.yml holds the delivery's images (GitLab CI includes it; `make build` hands the Dockerfile its
+bases from it); `[tool.dagger] base-image` in .pipeline/pyproject.toml holds the module's, which the Dagger
+runtime reads and the module's toolbox starts from. Nothing else names an image.
+"""
+
+# Test names say what each test proves; pytest fixtures arrive as parameters named like the fixture.
+# pylint: disable=missing-function-docstring
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.paths import REPO
+from quality_gate import dagger_runner
+from ruamel.yaml import YAML
+
+IMAGES_FILE = REPO / ".docker" / "images.yml"
+PINNED = re.compile(r"(?P<name>[a-z0-9./-]+):(?P<tag>[A-Za-z0-9._-]+)@sha256:[0-9a-f]{64}")
+# Where an image can be named: the delivery files and the module's source.
+DELIVERY = [".gitlab-ci.yml", ".docker/gitlab-ci-dind.yml", ".docker/Dockerfile", "makefile", "dagger.json"]
+# An image reference by name and tag (a host and port, `docker:2376`, is not one).
+IMAGE_WORDS = re.compile(r"\b(?:python|debian|docker(?:/dockerfile)?|alpine|ubuntu):(?!\d+\b)[0-9a-z][\w.-]*")
+
+
+def pinned() -> dict[str, str]:
+    """The variables of .docker/images.yml."""
+    data: dict[str, Any] = YAML(typ="safe", pure=True).load(IMAGES_FILE.read_text(encoding="utf-8"))
+    assert set(data) == {"variables"}, "only variables: GitLab includes the file as it is"
+    return {str(name): str(value) for name, value in data["variables"].items()}
+
+
+def module_image() -> str:
+    """`[tool.dagger] base-image` of the module's pyproject."""
+    project = tomllib.loads((REPO / ".pipeline" / "pyproject.toml").read_text(encoding="utf-8"))
+    image: str = project["tool"]["dagger"]["base-image"]
+    return image
+
+
+def test_each_image_is_pinned_by_tag_and_digest() -> None:
+    images = [*pinned().values(), module_image()]
+    assert len(images) == 4
+    for image in images:
+        assert PINNED.fullmatch(image), f"{image}: name:tag@sha256:<digest>"
+        assert not image.split("@")[0].endswith(":latest")
+
+
+def test_the_module_and_its_tools_run_on_the_runtimes_python() -> None:
+    version = (REPO / ".pipeline" / ".python-version").read_text(encoding="utf-8").strip()
+    match = PINNED.fullmatch(module_image())
+    assert match and match["name"] == "python" and match["tag"] == f"{version}-slim"
+    assert module_image() == dagger_runner.PYTHON_IMAGE, "the toolbox starts from the runtime's own image"
+
+
+def test_the_dockerfile_takes_its_bases_from_the_build_arguments() -> None:
+    text = (REPO / ".docker" / "Dockerfile").read_text(encoding="utf-8")
+    froms = re.findall(r"^FROM (?:--platform=\S+ )?(\S+)", text, re.MULTILINE)
+    assert froms == ["${DOCKER_CLI_IMAGE}", "${DEBIAN_IMAGE}", "${DEBIAN_IMAGE}"]
+    declared = re.findall(r"^ARG (DOCKER_CLI_IMAGE|DEBIAN_IMAGE)$", text, re.MULTILINE)
+    assert declared == ["DOCKER_CLI_IMAGE", "DEBIAN_IMAGE"], "no default: the one place is images.yml"
+    assert "# syntax=" not in text, "no frontend image pulled by tag: BuildKit's own frontend reads it"
+
+
+def test_gitlab_ci_includes_the_one_place() -> None:
+    config: dict[str, Any] = YAML(typ="safe", pure=True).load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert {"local": ".docker/images.yml"} in config["include"]
+
+
+MODULE_SOURCE = sorted(path.relative_to(REPO).as_posix() for path in (REPO / ".pipeline" / "src").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", [*DELIVERY, *MODULE_SOURCE])
+def test_nothing_else_names_an_image(path: str) -> None:
+    lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    assert IMAGE_WORDS.findall(code) == [], f"{path}: an image named outside .docker/images.yml and base-image"
+
+
+def test_the_word_search_finds_an_image(tmp_path: Path) -> None:
+    """The control: the same search sees an image where one is named."""
+    assert IMAGE_WORDS.findall((REPO / ".docker" / "images.yml").read_text(encoding="utf-8"))
+    del tmp_path
