@@ -13,9 +13,13 @@ from .config import toml_lacks
 
 # black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
 # The path runs up to that tab and must be the same in both lines: a name holding a line break or a tab is
-# still read whole, where the line-based "would reformat PATH" status lines would cut it.
+# still read whole, where the line-based "would reformat PATH" status lines would cut it. black writes each
+# file's diff, headers included, with that file's own line ends (CRLF, or CR alone): a header starts the
+# output or follows any line end, and its own line end is the file's.
 TIMESTAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00"
-DIFF_HEADER = re.compile(rf"^--- (?P<path>(?s:.+?))\t{TIMESTAMP}\n\+\+\+ (?P=path)\t{TIMESTAMP}\n", re.MULTILINE)
+DIFF_HEADER = re.compile(
+    rf"(?<![^\r\n])--- (?P<path>(?s:.+?))\t{TIMESTAMP}(?P<newline>\r\n|\r|\n)\+\+\+ (?P=path)\t{TIMESTAMP}(?P=newline)"
+)
 HUNK = re.compile(r"^@@ -(?P<line>\d+).*\n(?P<context>(?: .*\n)*)", re.MULTILINE)
 WOULD_REFORMAT = re.compile(r"^would reformat ", re.MULTILINE)
 ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
@@ -92,7 +96,8 @@ def _read(execution: Execution, layout: Layout) -> Report:
     headers = list(DIFF_HEADER.finditer(diff))
     bounds = [header.start() for header in headers] + [len(diff)]
     diffs = [
-        FileDiff(header["path"], diff[header.start() : end]) for header, end in zip(headers, bounds[1:], strict=True)
+        FileDiff(_lf(header["path"], header["newline"]), _lf(diff[header.start() : end], header["newline"]))
+        for header, end in zip(headers, bounds[1:], strict=True)
     ]
     rest, unmatched = _without(execution.stderr, [f"would reformat {diff.path}" for diff in diffs])
     if unmatched:
@@ -102,6 +107,11 @@ def _read(execution: Execution, layout: Layout) -> Report:
     if stray:
         raise OutputError(f"{unrooted(stray, layout)!r} without a diff")
     return Report(diffs, rest)
+
+
+def _lf(text: str, newline: str) -> str:
+    """A file's part of the diff with black's line ends for it back to `\\n`, as black made it before writing."""
+    return text if newline == "\n" else text.replace(newline, "\n")
 
 
 def _without(stderr: str, statuses: list[str]) -> tuple[str, list[str]]:
