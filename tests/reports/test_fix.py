@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from helpers.gate import Project
 from helpers.paths import REPO as ROOT
-from quality_gate import interrupts, undo
+from quality_gate import interrupts, undo, verify
+from quality_gate.findings import Finding, Outcome, ToolResult, Verdict
 from quality_gate.fixes import FIXERS
 
 UNFORMATTED = '"""Needs black."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add."""\n    return a+b\n'
@@ -255,3 +256,13 @@ def test_fixes_that_can_change_names_or_behaviour_are_reported_not_applied(tmp_p
     assert done.returncode == 0, said(done)
     assert (project.root / "src" / "risky.py").read_text(encoding="utf-8") == risky
     assert [fixer.tool.name for fixer in FIXERS] == ["ruff", "black"]
+
+
+def test_verify_shows_a_tool_that_could_not_run_before_the_fix_as_such_not_as_0() -> None:
+    broken = Outcome(Verdict.BROKEN, (), "", "black could not run: its output could not be read")
+    finding = Finding("src/a.py", 1, 1, "black", "unformatted", "would reformat", "minor", "Style")
+    before = [ToolResult("black", broken, 1, 0.0, 0.1)]
+    after = [ToolResult("black", Outcome(Verdict.FAILED, (finding,), "", "black failed: 1 finding"), 1, 0.0, 0.1)]
+    table = verify.compare(before, after).text().splitlines()
+    assert table[1].split() == ["black", "-", "1", "1"], table
+    assert "black could not run before the fix: each finding it has after it counts as new" in table

@@ -15,10 +15,11 @@ from .findings import Finding, ToolResult, Verdict, identity
 
 @dataclass(frozen=True)
 class Verification:
-    """Per tool: findings before, after, and the new ones; and the tools that could not run after."""
+    """Per tool: findings before, after, and the new ones; and the tools that could not run, before or after."""
 
     rows: tuple[tuple[str, int, int, tuple[Finding, ...]], ...]
     broken_after: tuple[str, ...]
+    broken_before: tuple[str, ...] = ()  # their "before" counts nothing: shown as "-", never as 0
 
     @property
     def worse(self) -> bool:
@@ -28,11 +29,18 @@ class Verification:
     def text(self) -> str:
         """A small table, then each new finding where editors link to it."""
         lines = [f"{'tool':8}{'before':>8}{'after':>8}{'new':>6}"]
-        lines += [f"{tool:8}{before:>8}{after:>8}{len(new):>6}" for tool, before, after, new in self.rows]
+        lines += [
+            f"{tool:8}{'-' if tool in self.broken_before else before:>8}{after:>8}{len(new):>6}"
+            for tool, before, after, new in self.rows
+        ]
         new = [finding for _, _, _, found in self.rows for finding in found]
         if new:
             lines.append("findings the fix brought in:")
             lines += [f"  {f.position}: {f.tool} {f.rule}: {f.message.splitlines()[0]}" for f in new]
+        lines += [
+            f"{tool} could not run before the fix: each finding it has after it counts as new"
+            for tool in self.broken_before
+        ]
         lines += [f"{tool} could not run after the fix" for tool in self.broken_after]
         return "\n".join(lines)
 
@@ -42,6 +50,7 @@ def compare(before: Sequence[ToolResult], after: Sequence[ToolResult]) -> Verifi
     earlier = {result.tool: result for result in before}
     rows = []
     broken = []
+    broken_before = tuple(result.tool for result in before if result.verdict is Verdict.BROKEN)
     for result in after:
         old = earlier.get(result.tool)
         if result.verdict is Verdict.BROKEN and (old is None or old.verdict is not Verdict.BROKEN):
@@ -55,4 +64,4 @@ def compare(before: Sequence[ToolResult], after: Sequence[ToolResult]) -> Verifi
             else:
                 new.append(finding)
         rows.append((result.tool, len(old.findings) if old else 0, len(result.findings), tuple(new)))
-    return Verification(tuple(rows), tuple(broken))
+    return Verification(tuple(rows), tuple(broken), broken_before)
