@@ -10,12 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers.gate import Project
+from helpers.gate import Project, gate_command
 from helpers.paths import REPO as ROOT
-from quality_gate import interrupts, undo, verify
+from helpers.users import as_normal_user, give_to_normal_user, normal_user_home
+from quality_gate import cli, interrupts, undo, verify
 from quality_gate.findings import Finding, Outcome, ToolResult, Verdict
 from quality_gate.fixes import FIXERS
 
@@ -135,6 +137,64 @@ def test_a_read_only_file_is_not_written_and_fix_says_so(tmp_path: Path) -> None
     assert state(project.root) == before, "nothing is written when part of the fix cannot be"
 
 
+@pytest.fixture(name="user_home")
+def fixture_user_home() -> Iterator[Path]:
+    with normal_user_home() as home:
+        yield home
+
+
+@pytest.mark.parametrize("locked", ["src/sub", "src"])
+def test_a_directory_fix_cannot_write_stops_it_before_the_first_write(user_home: Path, locked: str) -> None:
+    """As a normal user (root writes into a mode-555 directory all the same): nothing is written, and the one
+    line says which directory and what to do."""
+    files = dict.fromkeys(("src/a.py", "src/b.py", "src/sub/c.py", "src/sub/d.py"), UNFORMATTED)
+    project = Project.create(user_home, files)
+    give_to_normal_user(project.root, project.cache)
+    (project.root / locked).chmod(0o555)
+    before = state(project.root)
+    argv, env = gate_command("fix", "--yes", cache=project.cache)
+    done = subprocess.run(
+        as_normal_user(argv), cwd=project.root, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 2, said(done)
+    assert done.stderr == (
+        f"error: nothing was written: the directory {locked} is not writable for this user (fix writes each file "
+        f"through a new file beside it): make it writable (chmod u+w {locked}) or run fix as its owner\n"
+    ), said(done)
+    assert state(project.root) == before, "not one file written"
+
+
+def test_a_write_that_fails_says_what_was_written_and_how_to_undo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The third file cannot be written after all (the disk filled up since the check): the two written are named,
+    with the way back, and the undo puts them back."""
+    project = Project.create(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
+    before = state(project.root)
+    real_write = undo.write_whole
+    calls: list[Path] = []
+
+    def write_until_full(target: Path, data: bytes, mode: int) -> None:
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        calls.append(target)
+        real_write(target, data, mode)
+
+    monkeypatch.setattr(undo, "write_whole", write_until_full)
+    monkeypatch.chdir(project.root)
+    assert cli.main(["fix", "--yes", "--cache-dir", str(project.cache)]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        "error: could not write src/m2.py (No space left on device); 2 of 4 file(s) were written: src/m0.py, "
+        "src/m1.py; `python -P -m quality_gate fix --undo` (make local-fix-undo) puts every file back\n"
+    ), error
+    monkeypatch.setattr(undo, "write_whole", real_write)
+    assert cli.main(["fix", "--undo", "--cache-dir", str(project.cache)]) == 0
+    assert {name: data for name, (data, _, _) in state(project.root).items()} == {
+        name: data for name, (data, _, _) in before.items()
+    }
+
+
 def test_a_fixer_that_fails_makes_fix_exit_2_and_writes_nothing(tmp_path: Path) -> None:
     project = Project.create(tmp_path, {"src/broken.py": "def broken(:\n    pass\n", "src/ugly.py": UNFORMATTED})
     before = state(project.root)
@@ -201,30 +261,45 @@ def test_a_fix_stopped_by_a_signal_leaves_every_file_whole_and_no_fixer_running(
     assert state(project.root) == before, "stopped while previewing: nothing was written"
 
 
+def signal_kept(run: Callable[[], int]) -> int:
+    """run(), with this process's signal handlers put back after (the gate's replace them)."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *interrupts.STOPPING)}
+    try:
+        return run()
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_fix_interrupted_while_writing_leaves_each_file_as_it_was_or_as_fixed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    stop: signal.Signals,
+    code: int,
 ) -> None:
-    """The signal lands between two files: the written ones are whole, the others untouched, undo restores."""
+    """The signal (Ctrl-C or SIGTERM, really sent) lands while the third file is written: that file is finished
+    and counted, the fourth untouched, the three written are named, and undo restores them."""
     project = Project.create(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
     before = state(project.root)
     real_write = undo.write_whole
     calls: list[Path] = []
 
     def write_then_stop(target: Path, data: bytes, mode: int) -> None:
-        if len(calls) == 2:
-            raise interrupts.Interrupted(signal.SIGTERM)
         calls.append(target)
+        if len(calls) == 3:
+            os.kill(os.getpid(), stop)
         real_write(target, data, mode)
 
     monkeypatch.setattr(undo, "write_whole", write_then_stop)
     monkeypatch.chdir(project.root)
-    from quality_gate import cli  # pylint: disable=import-outside-toplevel  # after chdir, as a user starts it
-
-    assert cli.main(["fix", "--yes", "--cache-dir", str(project.cache)]) == 143
+    assert signal_kept(lambda: cli.main(["fix", "--yes", "--cache-dir", str(project.cache)])) == code
     out = capsys.readouterr().out
-    assert "fix: interrupted after writing 2 of 4 file(s)" in out
+    written = ", ".join(path.relative_to(project.root).as_posix() for path in calls)
+    assert f"fix: interrupted after writing 3 of 4 file(s): {written}\n" in out, out
     texts = {path.name: path.read_text(encoding="utf-8") for path in (project.root / "src").iterdir()}
-    assert sorted(texts.values()) == [FORMATTED, FORMATTED, UNFORMATTED, UNFORMATTED]
+    assert sorted(texts.values()) == [FORMATTED, FORMATTED, FORMATTED, UNFORMATTED]
     assert not [path for path in (project.root / "src").iterdir() if path.suffix != ".py"], "no temporary file left"
     monkeypatch.setattr(undo, "write_whole", real_write)
     assert cli.main(["fix", "--undo", "--cache-dir", str(project.cache)]) == 0

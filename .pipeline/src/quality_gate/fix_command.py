@@ -78,7 +78,7 @@ def run(fix: FixRun) -> int:
     paths = [change.path for change in found.changes]
     say(f"fix: {len(paths)} file(s) would change" + _names(paths))
     problems = [f"{error} (after the fix)" for error in found.compile_errors]
-    problems += [f"{path} is read-only: fix does not write it" for path in found.read_only]
+    problems += found.unwritable(Path(layout.workdir))
     if problems:
         print("error: nothing was written: " + "; ".join(problems), file=sys.stderr)
         return EXIT_BROKEN
@@ -89,11 +89,21 @@ def run(fix: FixRun) -> int:
     done = local_fix.Application()
     try:
         local_fix.apply(Path(layout.workdir), private_directory(fix.fix_dir / "undo"), list(found.changes), done)
-    except Interrupted:
+    except (Interrupted, KeyboardInterrupt):
         say(f"fix: interrupted after writing {len(done.written)} of {len(paths)} file(s)" + _names(done.written))
         say(f"fix: each file is whole, as it was or as fixed; {UNDO_HINT}")
         raise
+    except local_fix.WriteError as error:
+        print(f"error: could not write {error.path} ({error.reason}); {_written(done, paths)}", file=sys.stderr)
+        return EXIT_BROKEN
     return _report(done, paths, before, fix)
+
+
+def _written(done: local_fix.Application, paths: Sequence[str]) -> str:
+    """What a fix stopped by an error had written, and how to put it back."""
+    if not done.written:
+        return "nothing was written"
+    return f"{len(done.written)} of {len(paths)} file(s) were written{_names(done.written)}; {UNDO_HINT}"
 
 
 def _report(done: local_fix.Application, paths: Sequence[str], before: list[ToolResult], fix: FixRun) -> int:

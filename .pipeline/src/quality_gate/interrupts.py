@@ -8,8 +8,9 @@ which is safe because no tool is running then.
 
 from __future__ import annotations
 
+import contextlib
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from types import FrameType
 from typing import TypeVar, TypeVarTuple, Unpack
 
@@ -50,6 +51,29 @@ def install() -> None:
     """From now on, a stopping signal raises Interrupted (outside run(), where tools are running)."""
     for signum in STOPPING:
         signal.signal(signum, _raise)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C and the stopping signals wait until the block has ended, then act: a step is done whole or not.
+
+    Their handlers are swapped for one that only notes the signal (a signal mask would not do: it is the calling
+    thread's, and another thread of the process would take the signal); the first noted is raised again after.
+    """
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        del frame
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in (signal.SIGINT, *STOPPING)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 # The local runner supports Python 3.11, which has no type parameter syntax (PEP 695).

@@ -7,10 +7,11 @@ that is a link, that the user made read-only, or that changed since the preview.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import undo
+from . import interrupts, undo
 from .fixes import run_fixers
 from .local_runner import LocalRunner
 from .runner import Layout
@@ -31,10 +32,25 @@ class Preview:
         """`path: error` for each file that compiled before the fix and not after it."""
         return [f"{change.path}: {error}" for change in self.changes if (error := change.compile_error())]
 
-    @property
-    def read_only(self) -> list[str]:
-        """Files the fixers would change that the user made read-only."""
-        return [change.path for change in self.changes if change.read_only]
+    def unwritable(self, root: Path) -> list[str]:
+        """Why a file the fixers would change cannot be written, one reason per file or directory; none: all can.
+
+        A file is replaced by a new file renamed over it, so its directory must let this user create and rename
+        files; a file the user made read-only is left alone even where the directory would allow replacing it.
+        """
+        problems = []
+        for directory in sorted({str(Path(change.path).parent) for change in self.changes}):
+            if not _may(root / directory, os.W_OK | os.X_OK):
+                problems.append(
+                    f"the directory {directory} is not writable for this user (fix writes each file through a new "
+                    f"file beside it): make it writable (chmod u+w {directory}) or run fix as its owner"
+                )
+        for change in self.changes:
+            if change.read_only or not _may(root / change.path, os.W_OK):
+                problems.append(
+                    f"{change.path} is read-only: fix does not write it (make it writable, chmod u+w, to have it fixed)"
+                )
+        return problems
 
     def diff(self) -> str:
         """Every change as one unified diff."""
@@ -47,6 +63,15 @@ class Application:
 
     written: list[str] = field(default_factory=list)
     changed_since: list[str] = field(default_factory=list)
+
+
+class WriteError(Exception):
+    """A file could not be written (or the originals could not be kept): which, and the system's reason."""
+
+    def __init__(self, path: str, error: OSError) -> None:
+        super().__init__(path, error)
+        self.path = path
+        self.reason = error.strerror or str(error)
 
 
 async def preview(snapshot: Snapshot, layout: Layout, fix_dir: Path, timeout: float) -> Preview:
@@ -64,14 +89,30 @@ async def preview(snapshot: Snapshot, layout: Layout, fix_dir: Path, timeout: fl
 
 
 def apply(root: Path, undo_dir: Path, changes: list[Change], done: Application) -> None:
-    """Keep the originals, then replace each file whole; a file edited since the preview is left alone."""
-    undo.record(undo_dir, root, changes)
+    """Keep the originals, then replace each file whole; a file edited since the preview is left alone.
+
+    A signal that stops the gate (Ctrl-C too) waits while one file is written and counted, so `done` always
+    names exactly the files written. A file that cannot be written stops the rest: WriteError.
+    """
+    try:
+        undo.record(undo_dir, root, changes)
+    except OSError as error:
+        raise WriteError(str(undo_dir), error) from None
     for change in changes:
         target = root / change.path
-        if target.is_symlink() or target.read_bytes() != change.before:
-            done.changed_since.append(change.path)
-            continue
-        undo.write_whole(target, change.after, change.mode)
-        done.written.append(change.path)
+        try:
+            with interrupts.held():
+                if target.is_symlink() or target.read_bytes() != change.before:
+                    done.changed_since.append(change.path)
+                    continue
+                undo.write_whole(target, change.after, change.mode)
+                done.written.append(change.path)
+        except OSError as error:
+            raise WriteError(change.path, error) from None
     if done.changed_since:  # keep in the record only what was written
         undo.record(undo_dir, root, [change for change in changes if change.path in done.written])
+
+
+def _may(path: Path, mode: int) -> bool:
+    """Whether this process may do that, by the rights it acts with (its effective ids, where the system says)."""
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
