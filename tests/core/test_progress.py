@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from helpers.gate import Project, gate_command, said
 from quality_gate.findings import Outcome, ToolResult, Verdict
 from quality_gate.progress import Progress
@@ -58,9 +59,14 @@ def test_without_a_terminal_each_verdict_comes_as_its_tool_ends_and_the_table_is
     assert lines[-2:] == ["", "gate failed: pylint (failed), ruff (failed)"]
 
 
-def test_on_a_terminal_each_tool_shows_running_with_its_seconds_then_its_verdict(tmp_path: Path) -> None:
-    project = slow_for_pylint(tmp_path)
+def on_a_terminal(project: Project, terminal: dict[str, str | None]) -> tuple[str, str]:
+    """run-all with stderr on a pseudo-terminal and these variables set (None: unset): the screen, and stdout."""
     argv, env = gate_command("run-all", cache=project.cache)
+    for name, value in terminal.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     main_fd, sub_fd = pty.openpty()
     with subprocess.Popen(argv, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=sub_fd, text=True) as run:
         os.close(sub_fd)
@@ -75,7 +81,12 @@ def test_on_a_terminal_each_tool_shows_running_with_its_seconds_then_its_verdict
             chunks.append(chunk)
         report, _ = run.communicate(timeout=300)
     os.close(main_fd)
-    screen = b"".join(chunks).decode(errors="replace")
+    return b"".join(chunks).decode(errors="replace"), report
+
+
+def test_on_a_terminal_each_tool_shows_running_with_its_seconds_then_its_verdict(tmp_path: Path) -> None:
+    project = slow_for_pylint(tmp_path)
+    screen, report = on_a_terminal(project, {"TERM": "xterm-256color", "NO_COLOR": None})
     assert re.search(r"pylint running [1-9]\d* s", screen), "a running tool counts its seconds"
     assert "\x1b[4F" in screen and "\x1b[2K" in screen, "the block of four lines is redrawn in place"
     last_block = screen.rsplit("\x1b[4F", 1)[-1]
@@ -86,6 +97,22 @@ def test_on_a_terminal_each_tool_shows_running_with_its_seconds_then_its_verdict
         "mypy",
         "ruff",
     ], shown
+    assert report.rstrip("\n").splitlines()[-1] == "gate failed: pylint (failed), ruff (failed)"
+
+
+@pytest.mark.parametrize(
+    "terminal",
+    [{"TERM": "dumb", "NO_COLOR": None}, {"TERM": None, "NO_COLOR": None}, {"TERM": "xterm-256color", "NO_COLOR": "1"}],
+    ids=["TERM=dumb", "no-TERM", "NO_COLOR"],
+)
+def test_a_terminal_that_cannot_move_the_cursor_or_no_color_gets_plain_lines(
+    tmp_path: Path, terminal: dict[str, str | None]
+) -> None:
+    project = Project.create(tmp_path, {"src/app.py": '"""App."""\n\nimport os\n'})
+    screen, report = on_a_terminal(project, terminal)
+    assert "\x1b" not in screen, repr(screen)
+    lines = screen.replace("\r\n", "\n").splitlines()
+    assert len(lines) == 4 and all(PROGRESS_LINE.match(line) for line in lines), lines
     assert report.rstrip("\n").splitlines()[-1] == "gate failed: pylint (failed), ruff (failed)"
 
 

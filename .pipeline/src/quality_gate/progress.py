@@ -1,15 +1,17 @@
 """Live progress of the local run-all on stderr: which tools still run, and each verdict the moment it is known.
 
 On a terminal, one line per tool, redrawn every second: `running 12 s` until its verdict line replaces it.
-Without one (CI logs, pipes), one line per tool as it finishes, in the order they finish. stdout keeps the
+Without one (CI logs, pipes), on a terminal that cannot move the cursor (TERM=dumb or unset) or with NO_COLOR
+set, one line per tool as it finishes, in the order they finish, without any escape code. stdout keeps the
 report (the table, the failing tools' output, the table again): the same text as summary.txt.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TextIO, TypeVar
 
 import anyio
@@ -18,8 +20,16 @@ from .findings import ToolResult
 from .reports.text import printable
 
 REDRAW_SECONDS = 1.0
+# Terminals that cannot move the cursor: the live block would print its escape codes as text.
+DUMB_TERMINALS = frozenset({"", "dumb"})
 
 Result = TypeVar("Result")
+
+
+def can_redraw(environment: Mapping[str, str]) -> bool:
+    """Whether the terminal may be sent escape codes: its TERM names one that moves the cursor, and the user has not
+    asked for plain output with NO_COLOR (no-color.org: any non-empty value); otherwise one line per verdict."""
+    return environment.get("TERM", "") not in DUMB_TERMINALS and not environment.get("NO_COLOR")
 
 
 class Progress:
@@ -35,9 +45,9 @@ class Progress:
 
     @classmethod
     def on(cls, stream: TextIO, tools: Sequence[str]) -> Progress:
-        """Progress on this stream: live when it is a terminal."""
+        """Progress on this stream: live when it is a terminal that takes cursor movements (see can_redraw)."""
         try:
-            live = stream.isatty()
+            live = stream.isatty() and can_redraw(os.environ)
         except (AttributeError, ValueError):
             live = False
         return cls(tools, stream, live)
