@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers.gate import gate_command
+from helpers.gate import Project, gate_command
 from helpers.paths import FIXTURES, REPO, tree
 
 
@@ -73,6 +73,19 @@ def test_missing_source_is_a_one_line_error(cache_root: Path) -> None:
     assert "'no/such/dir'" in line
     assert "is not a directory" in line
     assert "--source DIR" in line
+
+
+@pytest.mark.parametrize("function", ["lint", "run-all"])
+def test_an_empty_source_is_a_one_line_error_not_the_whole_project(tmp_path: Path, function: str) -> None:
+    """`--source ''` (`make local-run-all SOURCE=`) would otherwise check the project's root, every folder of it."""
+    project = Project.create(tmp_path, {"src/app.py": '"""App."""\n', "other/app.py": '"""Other."""\n'})
+    line = _one_line_error(project.gate(function, "--source", ""))
+    assert line == (
+        "error: --source is empty; pass the directory to check from the project's root (--source DIR), "
+        "or --source . for the whole project"
+    )
+    config = _one_line_error(project.gate(function, "--config", " "))
+    assert config == "error: --config is empty; pass the directory of the tools' configuration (--config DIR)"
 
 
 def test_missing_config_file_is_a_one_line_error(cache_root: Path, tmp_path: Path) -> None:

@@ -222,6 +222,13 @@ def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
 def layout(root: Path, source: str, config: str) -> Layout:
     """Paths as the tools see them from the project's root, where they run: findings read `src/x.py` as in CI."""
     for name, value in (("--source", source), ("--config", config)):
+        if not value.strip():
+            raise UsageError(
+                f"{name} is empty; pass the directory to check from the project's root ({name} DIR), or "
+                f"{name} . for the whole project"
+                if name == "--source"
+                else f"{name} is empty; pass the directory of the tools' configuration ({name} DIR)"
+            )
         if not Path(value).is_dir():
             raise UsageError(inputs.not_a_directory(name, value, "here (run the gate from your project's root)"))
     source_path = Path(source).resolve()
