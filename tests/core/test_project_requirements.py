@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.gate import Project, said
-from helpers.wheels import build_wheel, pinned
+from helpers.wheels import build_sdist, build_wheel, pinned
 from quality_gate.runner import PROJECT_REQUIREMENTS
 
 USER = '"""Uses a package of the project\'s own."""\n\nfrom localdep import VALUE\n\nTOTAL: int = VALUE + 1\n'
@@ -76,3 +76,28 @@ def test_a_project_pin_that_contradicts_a_tools_pin_stops_the_gate(project: Proj
     *notice, error = done.stderr.splitlines()
     assert len(notice) == 1 and error.startswith(f"error: could not install .config/{PROJECT_REQUIREMENTS}: ")
     assert "typing-extensions" in error and "conflicting dependencies" in error, error
+
+
+def test_a_package_from_source_is_built_once_and_its_output_kept(project: Project, tmp_path: Path) -> None:
+    """A source distribution's build (its setup.py, here a backend of its own) runs when the environment is built,
+    once, and never for a run that finds it built, nor for a new environment (pip keeps the wheel); the gate says
+    which packages it built and where their output is."""
+    wheels, hooks = tmp_path / "wheels", tmp_path / "hooks.log"
+    module = '"""Local dependency."""\n\nVALUE = 41\n'
+    sdist = build_sdist(wheels, "localdep", "1.0", {"localdep/__init__.py": module, "localdep/py.typed": ""})
+    requirements = project.root / ".config" / PROJECT_REQUIREMENTS
+    requirements.write_text(pinned(sdist, "localdep", "1.0"), encoding="utf-8")
+    env = {**offline(wheels), "BACKEND_LOG": str(hooks), "PIP_CACHE_DIR": str(tmp_path / "pip-cache")}
+    first = project.gate("run-all", env=env)
+    assert first.returncode == 0, said(first)
+    built = hooks.read_text(encoding="utf-8").splitlines()
+    assert built.count("build_wheel") == 1, built
+    notice = next(line for line in first.stderr.splitlines() if line.startswith("built from source"))
+    assert ": localdep; the build's output is in " in notice, notice
+    assert "building localdep from its source" in Path(notice.rsplit(" is in ", 1)[1]).read_text(encoding="utf-8")
+    assert project.gate("run-all", env=env).returncode == 0
+    requirements.write_text("# another environment\n" + requirements.read_text(encoding="utf-8"), encoding="utf-8")
+    again = project.gate("run-all", env=env)
+    assert again.returncode == 0 and "installing" in again.stderr, said(again)
+    assert "built from source" not in again.stderr, said(again)
+    assert hooks.read_text(encoding="utf-8").splitlines() == built, "not built again"

@@ -11,6 +11,7 @@ that contradicts a tool's pin stops the gate (pip's "ResolutionImpossible") inst
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import site
 import subprocess
@@ -25,6 +26,9 @@ from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
 from .store import private_directory, remove_all_but_newest
 
 KEEP = 3  # environments kept per project: switching between branches finds theirs built
+LOG = "install.log"  # in each environment: pip's whole output, each package's own build output included
+# How pip's log says it built a wheel from a source distribution (a wheel kept in its cache is not built again).
+BUILT = re.compile(r"Created wheel for (?P<name>[^:\s]+): filename=")
 
 
 class InstallError(ValueError):
@@ -74,8 +78,17 @@ def _build(home: Path, pins: Path, requirements: Path, timeout: float) -> None:
             "".join(f"{path}\n" for path in _tools_site()), encoding="utf-8"
         )
         install = ["install", "--require-hashes", "--no-input", "--disable-pip-version-check", "--quiet"]
+        install += ["--log", str(building / LOG)]
         pip = [sys.executable, "-m", "pip", "--python", str(building / "bin" / "python"), *install]
-        _run([*pip, "-r", str(pins.resolve()), "-r", str(requirements.resolve())], f"install {requirements}", timeout)
+        try:
+            _run(
+                [*pip, "-r", str(pins.resolve()), "-r", str(requirements.resolve())], f"install {requirements}", timeout
+            )
+        except InstallError as error:
+            kept = home.parent / f"failed-{LOG}"
+            shutil.copyfile(building / LOG, kept)
+            raise InstallError(f"{error} (pip's whole output: {kept})") from None
+        built = _built_from_source(building / LOG)
         try:
             building.rename(home)
         except OSError:
@@ -83,6 +96,21 @@ def _build(home: Path, pins: Path, requirements: Path, timeout: float) -> None:
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
+    if built:
+        print(
+            f"built from source (pip ran their setup.py or build backend; it keeps the wheels for later environments): "
+            f"{', '.join(built)}; the build's output is in {home / LOG}",
+            file=sys.stderr,
+        )
+
+
+def _built_from_source(log: Path) -> list[str]:
+    """The packages whose build pip ran (their setup.py, or build backend), as its log says."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return sorted({match["name"] for match in BUILT.finditer(text)})
 
 
 def _run(argv: list[str], what: str, timeout: float) -> None:
