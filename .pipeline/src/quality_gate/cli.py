@@ -168,6 +168,7 @@ def prepare(args: argparse.Namespace) -> Plan:
         snapshot = Snapshot.take(root, where.source, contents=not args.no_cache)
         if not snapshot.python_files():
             raise UsageError(inputs.no_python_file("--source", args.source))
+        where = replace(where, ignored=snapshot.ignored())
         environment = project_env.prepare(Path(args.config), project, args.timeout)
         cache = None if args.no_cache else result_cache(project, snapshot, where, environment)
     except (StoreError, TreeError, report_files.OutputError, project_env.InstallError) as error:

@@ -23,6 +23,6 @@ def missing_files(config: str, names: Iterable[str]) -> str:
 def no_python_file(option: str, value: str) -> str:
     """A source directory that holds nothing to check: every tool would pass on nothing."""
     return (
-        f"no Python file under {value!r} (environments, caches and non-regular files are not checked); "
-        f"point {option} at your code"
+        f"no Python file under {value!r} (what git ignores, hidden folders, environments, caches, build output "
+        f"and non-regular files are not checked); point {option} at your code"
     )

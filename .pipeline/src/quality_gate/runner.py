@@ -26,6 +26,9 @@ class Layout:
     source: str
     config: str
     workdir: str
+    # Paths under the source that git ignores (from the project's root). black and ruff read .gitignore and leave
+    # them out; mypy and pylint are told to. Locally only: Dagger's workspace never holds such files.
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """What the tools can read in a project, defined once: for the result cache's key, its checks, and "no file".
 
-Inside the source every regular file counts (pylint and mypy ignore .gitignore), and environments and caches
-only by their Python files; elsewhere under the project root, what git would not ignore, since mypy and pylint
-follow imports out of the source. Directory links are followed as the tools follow them; a link back into its
-own ancestry would make them loop, so it is an error before any tool starts.
+Inside the source every regular file counts for the key (mypy and pylint may import a file git ignores), and
+environments and caches only by their Python files; elsewhere under the project root, what git would not ignore,
+since mypy and pylint follow imports out of the source. The files checked are fewer: those under the source that
+git does not ignore and that lie in no folder no tool checks (CHECKED_NOWHERE, the shipped configurations' list);
+git-ignored ones are named to mypy and pylint, which do not read .gitignore (see `Snapshot.ignored`). Directory
+links are followed as the tools follow them; a link back into its own ancestry would make them loop, so it is an
+error before any tool starts.
 """
 
 from __future__ import annotations
@@ -28,6 +31,15 @@ ENV_DIRS = frozenset({".venv", "venv", ".tox", ".nox", "node_modules", ".eggs"})
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Directories no tool is given as source (their Python files count for black, by name, see the walk).
 NEVER_SOURCE_DIRS = VCS_DIRS | CACHE_DIRS | ENV_DIRS
+# Names under the source that no tool checks, file or folder, as the shipped configurations of the four say (each
+# tool skips some of them by itself): hidden ones (mypy skips them whatever it is told), environments, caches and
+# build output.
+CHECKED_NOWHERE = frozenset(
+    {
+        *("CVS", "venv", "node_modules", "site-packages", "__pycache__"),
+        *("__pypackages__", "_build", "buck-out", "build", "dist"),
+    }
+)
 # Files above the project root that decide what black and ruff walk (a root without .git looks higher).
 ANCESTOR_FILES = (".gitignore", ".ignore", "pyproject.toml")
 
@@ -61,7 +73,7 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry:  # pylint: disable=too-many-instance-attributes  # one file's facts, each for another reader
     """One file as found: where, whether only its identity counts, and in which part of the tree."""
 
     path: str  # relative to the root, with forward slashes
@@ -69,8 +81,9 @@ class Entry:
     identity: Identity | None  # None: not a regular file (a dangling link, a FIFO): only its name counts
     by_identity: bool  # environments: size and times instead of the content
     in_source: bool
-    counted: bool  # a Python file the checks would be given (outside environments and caches)
+    counted: bool  # a Python file the checks are given (not git-ignored, outside the folders no tool checks)
     linked: bool = False  # a link, or reached through a directory link: `fix` never writes through one
+    git_ignored: str | None = None  # in the source and ignored by git: the file, or its topmost ignored folder
 
 
 @dataclass
@@ -103,6 +116,12 @@ class Snapshot:
             if path not in leave_out:
                 total.update(path.encode("utf-8", "surrogateescape") + b"\0" + self.digests[path])
         return total.hexdigest()
+
+    def ignored(self) -> tuple[str, ...]:
+        """The paths under the source that git ignores and that hold Python files (a folder once, at its top)."""
+        return tuple(
+            sorted({entry.git_ignored for entry in self.entries.values() if entry.git_ignored and _python(entry.path)})
+        )
 
     def python_files(self, suffixes: tuple[str, ...] = PYTHON_SUFFIXES) -> list[str]:
         """The regular Python files in the source that a check would be given."""
@@ -138,6 +157,8 @@ class _Frame:
     above: frozenset[tuple[int, int]]  # (device, inode) of every real directory on the way down
     kind: str  # "", "env" or "cache"
     linked: bool = False  # reached through a directory link
+    left_out: str | None = None  # under the source, not checked: "" for a folder no tool checks, or the path of
+    # the topmost folder git ignores
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,7 @@ class _Walker:
             frame.above | {here},
             frame.kind,
             frame.linked,
+            frame.left_out,
         )
         for item in items:
             yield from self.item(frame, item)
@@ -178,13 +200,20 @@ class _Walker:
         except OSError:
             is_dir = False
         linked = frame.linked or item.is_symlink()
+        left_out = frame.left_out
+        if left_out is None and len(parts) > len(self.source):  # under the source: is it checked?
+            if item.name.startswith(".") or item.name in CHECKED_NOWHERE:
+                left_out = ""
+            elif _ignored(frame.ignores, parts, is_dir):
+                left_out = "/".join(parts)
         if is_dir:
             kind = frame.kind or _dir_kind(item.name)
             skipped = not (in_source or on_the_way) and (kind or _ignored(frame.ignores, parts, True))
             if item.name not in VCS_DIRS and not skipped:
-                yield from self.directory(_Frame(Path(item.path), parts, frame.ignores, frame.above, kind, linked))
+                inner = _Frame(Path(item.path), parts, frame.ignores, frame.above, kind, linked, left_out)
+                yield from self.directory(inner)
         elif in_source or not (frame.kind or _ignored(frame.ignores, parts, False)):
-            entry = _entry(item, "/".join(parts), _Place(in_source, frame.kind, linked))
+            entry = _entry(item, "/".join(parts), _Place(in_source, frame.kind, linked, left_out))
             if entry is not None:
                 yield entry
 
@@ -196,6 +225,7 @@ class _Place:
     in_source: bool
     kind: str
     linked: bool
+    left_out: str | None  # see _Frame
 
 
 def _dir_kind(name: str) -> str:
@@ -204,8 +234,12 @@ def _dir_kind(name: str) -> str:
     return "cache" if name in CACHE_DIRS else ""
 
 
+def _python(path: str) -> bool:
+    return path.endswith(PYTHON_SUFFIXES)
+
+
 def _entry(item: os.DirEntry[str], path: str, place: _Place) -> Entry | None:
-    python = path.endswith(PYTHON_SUFFIXES)
+    python = _python(path)
     if place.kind and not python:
         return None  # inside an environment or a cache only Python files are read
     try:
@@ -214,9 +248,12 @@ def _entry(item: os.DirEntry[str], path: str, place: _Place) -> Entry | None:
         return Entry(path, Path(item.path), None, False, place.in_source, False, place.linked)
     if not stat.S_ISREG(info.st_mode):  # a FIFO, a device: never opened
         return Entry(path, Path(item.path), None, False, place.in_source, False, place.linked)
-    counted = place.in_source and not place.kind and python
+    counted = place.in_source and not place.kind and python and place.left_out is None
     identity = Identity.of(info)
-    return Entry(path, Path(item.path), identity, place.kind == "env", place.in_source, counted, place.linked)
+    git_ignored = place.left_out or None
+    return Entry(
+        path, Path(item.path), identity, place.kind == "env", place.in_source, counted, place.linked, git_ignored
+    )
 
 
 def _gitignore(directory: Path, parts: tuple[str, ...]) -> Ignores:

@@ -155,6 +155,35 @@ def relative(path: str, layout: Layout) -> str:
     return posixpath.normpath(path)
 
 
+# Hidden names under the source are checked by no tool: mypy skips them whatever it is told, so the others are told
+# too (black and ruff by a pattern under the source, since the source itself may lie in a hidden folder, like
+# .pipeline/src; pylint by its rcfile's ignore-patterns, which match a name below the source, see pylint.py).
+
+
+def hidden_under(source: str) -> str:
+    """black's regular expression for a hidden file or folder under the source, on its `/`-rooted relative path."""
+    above = "" if source == "." else re.escape(source) + "/"
+    return f"^/{above}(.*/)?[.][^/]*(/|$)"
+
+
+def hidden_glob(source: str) -> str:
+    """ruff's glob for a hidden file or folder under the source, relative to the working directory."""
+    above = "" if source == "." else "".join(f"\\{char}" if char in "*?[]{}\\" else char for char in source) + "/"
+    return f"{above}**/.*"
+
+
+def path_pattern(paths: tuple[str, ...]) -> str:
+    """A regular expression for these paths and everything under them, written without a backslash or a comma
+    (pylint reads its path patterns as a comma-separated list, and takes a backslash for a Windows separator)."""
+    return "^(" + "|".join("".join(_literal(char) for char in path) for path in paths) + ")(/|$)"
+
+
+def _literal(char: str) -> str:
+    if char.isalnum() or char in "/_-~@%=:'\"<> ":
+        return char
+    return {"]": "[]]", "^": "[]^]", "\\": ".", ",": "."}.get(char, f"[{char}]")  # "." for one any character
+
+
 def load_json(text: str) -> object:
     """Parse a JSON document, naming the problem when it is not one."""
     try:

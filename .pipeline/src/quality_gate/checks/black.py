@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..findings import Finding, Listing, Verdict
 from ..runner import Execution, Layout, Tool
-from .base import Check, OutputError, Reading, exit_code_verdict, relative, unreadable, unrooted
+from .base import Check, OutputError, Reading, exit_code_verdict, hidden_under, relative, unreadable, unrooted
 from .config import toml_lacks
 
 # black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
@@ -61,7 +61,9 @@ class Black(Check):
         # --fast skips the safety checks (an AST comparison and a second formatting pass) that black runs only
         # on files it would change, to guard the rewrite; nothing is rewritten here, and a file it would change
         # fails either way: the verdict and the diff are the same, at about half black's CPU time on such trees.
-        return ["--check", "--diff", "--fast", "--config", self.config_path(layout), "--", layout.source]
+        # --force-exclude: the config's own exclusions stay (extend-exclude is the one black.toml sets).
+        hidden = f"--force-exclude={hidden_under(layout.source)}"
+        return ["--check", "--diff", "--fast", "--config", self.config_path(layout), hidden, "--", layout.source]
 
     def config_problem(self, text: str) -> str | None:
         return toml_lacks(text, "tool", "black")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..findings import Finding, Listing, Verdict, count
 from ..runner import Execution, Layout, Tool
-from .base import Check, OutputError, Reading, exit_code_verdict, relative, unreadable
+from .base import Check, OutputError, Reading, exit_code_verdict, path_pattern, relative, unreadable
 from .config import ini_lacks
 
 
@@ -18,7 +18,9 @@ class Mypy(Check):
     function = "mypy"
 
     def arguments(self, layout: Layout) -> list[str]:
-        return ["--config-file", self.config_path(layout), "--output", "json", "--", layout.source]
+        # An --exclude adds to the config's own patterns; mypy does not read .gitignore.
+        ignored = [f"--exclude={path_pattern(layout.ignored)}"] if layout.ignored else []
+        return ["--config-file", self.config_path(layout), "--output", "json", *ignored, "--", layout.source]
 
     def config_problem(self, text: str) -> str | None:
         return ini_lacks(text, "mypy")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import configparser
+import contextlib
+import posixpath
+import re
+from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Listing, Verdict, count
 from ..runner import Execution, Layout, Tool
-from .base import Check, OutputError, Reading, load_json, relative, unreadable
+from .base import Check, OutputError, Reading, load_json, path_pattern, relative, unreadable
 from .config import ini_lacks
 
 FATAL = 1
@@ -49,7 +54,13 @@ class Pylint(Check):
     def arguments(self, layout: Layout) -> list[str]:
         # pylint's parser does not honour `--`: a source named like an option is made `./`-relative instead.
         source = f"./{layout.source}" if layout.source.startswith("-") else layout.source
-        return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", source]
+        ignored = [f"--ignore-paths={_ignore_paths(layout)}"] if layout.ignored else []
+        # The rcfile's ignore-patterns (^\.) leave out hidden names, which pylint also tests on the source's own
+        # name: a hidden source is then checked with its name let through, where pylint would check nothing.
+        name = posixpath.basename(layout.source)
+        if name.startswith(".") and name != ".":
+            ignored.append(f"--ignore-patterns=^[.](?!{re.escape(name[1:])}$)")
+        return ["--rcfile", self.config_path(layout), "--output-format=json2", "--recursive=y", *ignored, source]
 
     def config_problem(self, text: str) -> str | None:
         return ini_lacks(text)  # pylint reads every section of its rcfile: [MAIN], [FORMAT], ...
@@ -73,6 +84,19 @@ class Pylint(Check):
         listing = Listing(tuple(f"{f.position}: {f.rule}: {f.message}" for f in findings), rated)
         detail = count(len(findings), "finding") + ("" if score is None else f", rated {score:.2f}/10")
         return Reading(Verdict.BROKEN if wrong_config else verdict, findings, listing, reason, detail)
+
+
+def _ignore_paths(layout: Layout) -> str:
+    """The paths git ignores, after the rcfile's own ignore-paths: one given on the command line replaces those.
+
+    Only the local runner has such paths (Dagger's workspace holds no ignored file), and it reads the rcfile here
+    as pylint does: any section, the lines of a value joined.
+    """
+    parser = configparser.ConfigParser(inline_comment_prefixes=("#", ";"), interpolation=None)
+    with contextlib.suppress(OSError, configparser.Error):
+        parser.read(Path(layout.workdir, layout.config, Pylint.tool.config_file), encoding="utf-8")
+    own = [parser[section]["ignore-paths"].replace("\n", "") for section in parser if "ignore-paths" in parser[section]]
+    return ",".join([*own[-1:], path_pattern(layout.ignored)])
 
 
 def _report(stdout: str) -> dict[str, Any]:

@@ -6,7 +6,17 @@ from typing import Any
 
 from ..findings import Finding, Listing, count
 from ..runner import Execution, Layout, Tool
-from .base import Check, OutputError, Reading, exit_code_verdict, load_json, relative, unreadable, unrooted
+from .base import (
+    Check,
+    OutputError,
+    Reading,
+    exit_code_verdict,
+    hidden_glob,
+    load_json,
+    relative,
+    unreadable,
+    unrooted,
+)
 from .config import toml_lacks
 
 # ruff's rule families that point at bugs rather than style (pyflakes, bugbear, syntax-level pycodestyle).
@@ -27,6 +37,7 @@ class Ruff(Check):
             self.config_path(layout),
             "--output-format=json",
             "--no-fix",
+            f"--extend-exclude={hidden_glob(layout.source)}",  # added to the config's own
             "--",
             layout.source,
         ]
