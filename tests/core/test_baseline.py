@@ -240,6 +240,18 @@ def test_a_corrupt_baseline_is_a_one_line_error(tmp_path: Path, text: str, probl
         assert done.stderr.startswith(f"error: .config/{FILE_NAME} is not a quality-gate baseline"), said(done)
 
 
+def test_a_baseline_that_is_not_utf_8_is_a_one_line_error_naming_the_file(tmp_path: Path) -> None:
+    project = Project.create(tmp_path, {"src/app.py": APP})
+    (project.root / ".config" / FILE_NAME).write_bytes(b'{"format": "quality-gate-baseline/1", "entries": [\xff]}')
+    for function in ("run-all", "baseline", "ruff"):
+        done = project.gate(function)
+        assert done.returncode == 2 and done.stdout == "", said(done)
+        assert done.stderr.splitlines() == [
+            f"error: .config/{FILE_NAME} is not a quality-gate baseline (not UTF-8 text: byte 0xff at offset 50); "
+            "restore it from git, or record it anew with `baseline --reset`"
+        ], said(done)
+
+
 def test_a_tool_that_could_not_run_leaves_the_baseline_unwritten(tmp_path: Path) -> None:
     project = Project.create(tmp_path, {"src/app.py": APP, "src/broken.py": "def broken(:\n"})
     done = project.gate("baseline")

@@ -169,10 +169,10 @@ def _fields(entry: Entry) -> dict[str, Any]:
     return {"identity": list(entry.identity), "line": entry.line, "context": entry.context}
 
 
-def load(text: str, name: str) -> Baseline:
-    """The baseline in a file's text; a BaselineError naming the file and the problem when it is not one."""
+def load(text: str | bytes, name: str) -> Baseline:
+    """The baseline in a file's text (or bytes); a BaselineError naming the file and the problem when it is not one."""
     try:
-        document = json.loads(text)
+        document = json.loads(_decoded(text))
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError(f'no "format": "{FORMAT}"')
         entries = document.get("entries")
@@ -184,6 +184,16 @@ def load(text: str, name: str) -> Baseline:
             f"{name} is not a quality-gate baseline ({error}); restore it from git, or record it anew "
             "with `baseline --reset`"
         ) from None
+
+
+def _decoded(text: str | bytes) -> str:
+    """The file's text; bytes that are not UTF-8 are a ValueError saying where (json.loads would guess)."""
+    if isinstance(text, str):
+        return text
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text: byte 0x{text[error.start]:02x} at offset {error.start}") from None
 
 
 def _entry(item: object, number: int) -> Entry:

@@ -191,10 +191,10 @@ def committed_baseline(config: Path) -> Baseline | None:
     if not path.exists():
         return None
     try:
-        return load(path.read_text(encoding="utf-8"), str(path))
+        return load(path.read_bytes(), str(path))
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-    except (BaselineError, UnicodeDecodeError) as error:
+    except BaselineError as error:
         raise UsageError(str(error)) from None
 
 
