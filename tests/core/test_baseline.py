@@ -252,6 +252,18 @@ def test_a_baseline_that_is_not_utf_8_is_a_one_line_error_naming_the_file(tmp_pa
         ], said(done)
 
 
+def test_reset_records_anew_over_a_corrupt_baseline_without_reading_it(tmp_path: Path) -> None:
+    """The corrupt file's error says to run `baseline --reset`: that must work, whatever the old file holds."""
+    project = Project.create(tmp_path, {"src/app.py": APP})
+    path = project.root / ".config" / FILE_NAME
+    path.write_text('{"format": "quality-gate-baseline/1", "entries": [', encoding="utf-8")
+    refused = project.gate("run-all")
+    assert refused.returncode == 2 and "`baseline --reset`" in refused.stderr, said(refused)
+    done = project.gate("baseline", "--reset")
+    assert done.returncode == 0, said(done)
+    assert entries(project) and project.gate("run-all").returncode == 0
+
+
 def test_a_tool_that_could_not_run_leaves_the_baseline_unwritten(tmp_path: Path) -> None:
     project = Project.create(tmp_path, {"src/app.py": APP, "src/broken.py": "def broken(:\n"})
     done = project.gate("baseline")

@@ -82,6 +82,12 @@ def test_a_corrupt_committed_baseline_is_one_clear_error(engine: OfflineEngine) 
     assert not engine.execs, "no tool ran"
 
 
+def test_reset_records_anew_without_reading_a_corrupt_committed_baseline(engine: OfflineEngine) -> None:
+    (engine.root / ".config" / FILE_NAME).write_text("{", encoding="utf-8")
+    assert load(recorded(engine, True), FILE_NAME).per_tool() == {"pylint": 1, "mypy": 1, "ruff": 1}
+    assert f".config/{FILE_NAME}" not in engine.read, "the old file is not read"
+
+
 def test_the_project_requirements_in_the_config_put_their_layer_in_the_toolbox(engine: OfflineEngine) -> None:
     prepared = engine.gate()._prepared  # pylint: disable=protected-access
     without = chain(anyio.run(prepared, all_checks()).runner.base)

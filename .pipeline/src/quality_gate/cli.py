@@ -161,7 +161,8 @@ def prepare(args: argparse.Namespace) -> Plan:
     checks = [check_for(args.function)] if args.function in single() else all_checks()  # fix: all, to verify
     where = layout(root, args.source, args.config)
     require_configs(args.config, checks)
-    committed = committed_baseline(Path(args.config))
+    # `baseline --reset` records anew, whatever the old file holds: it is what a corrupt file's error says to run.
+    committed = None if args.function == "baseline" and args.reset else committed_baseline(Path(args.config))
     try:
         output = report_files.check_output(Path(args.output)) if args.function == "report" else None
         project = project_directory(cache_root(args.cache_dir), root)

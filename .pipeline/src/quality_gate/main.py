@@ -153,7 +153,7 @@ class QualityGate:
         With a baseline committed, it only loses the entries fixed since (unless --reset); the checks then fail
         on findings that are not in it.
         """
-        ready = await self._prepared(all_checks())
+        ready = await self._prepared(all_checks(), committed=not reset)  # --reset never reads the old file
         recording = Review(ready.baseline, self._read)
         results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=recording)
         refused = unrecordable(results)
@@ -201,19 +201,19 @@ class QualityGate:
         """The configuration, read from the same repository at config_path."""
         return dagger_runner.config_dir(self.workspace, self.config_path)
 
-    async def _prepared(self, checks: list[Check]) -> Prepared:
-        """The runner, the source's Python files and the baseline, once the input is known to be usable.
+    async def _prepared(self, checks: list[Check], committed: bool = True) -> Prepared:
+        """The runner, the source's Python files and the baseline (unless not `committed`), once the input is usable.
 
         Tools given nothing to check would pass; given a config file without their section, they would run with
         their defaults; given a path that is not there, the engine would fail with its own words, after the
         toolbox is built. The project's requirements, when the config has them, are installed in the toolbox.
         """
         try:
-            return await self._checked_input(checks)
+            return await self._checked_input(checks, committed)
         except (ValueError, BaselineError) as error:
             return await could_not_run(str(error))
 
-    async def _checked_input(self, checks: list[Check]) -> Prepared:
+    async def _checked_input(self, checks: list[Check], committed: bool) -> Prepared:
         for option, value in (("--source-path", self.source_path), ("--config-path", self.config_path)):
             path = dagger_runner.repository_path(value, option)
             if not await self.workspace.exists(path, expected_type=dagger.ExistsType.DIRECTORY_TYPE):
@@ -224,12 +224,12 @@ class QualityGate:
         config = self._config()
         present = set(await config.entries())
         await self._require_configs(config, present, checks)
-        committed = None
-        if BASELINE_FILE in present:
-            committed = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
+        baseline = None
+        if committed and BASELINE_FILE in present:
+            baseline = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
         file_set = file_set_digest(files)
         runner = self._runner(file_set, PROJECT_REQUIREMENTS in present, self._volume_prefix(file_set))
-        return Prepared(runner, files, committed)
+        return Prepared(runner, files, baseline)
 
     async def _require_configs(self, config: dagger.Directory, present: set[str], checks: list[Check]) -> None:
         """The pins and each tool's file are there, and each file configures its tool."""
