@@ -88,10 +88,12 @@ def edit(project: Project, name: str, change: Any) -> None:
 def test_a_tree_with_findings_gets_a_baseline_sorted_one_entry_per_line_and_passes(adopted: Project) -> None:
     text = (adopted.root / ".config" / FILE_NAME).read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[:3] == ["{", '  "format": "quality-gate-baseline/1",', '  "entries": ['] and lines[-2:] == ["  ]", "}"]
+    assert lines[:3] == ["{", '  "format": "quality-gate-baseline/2",', '  "entries": ['] and lines[-2:] == ["  ]", "}"]
     recorded = [json.loads(line.strip().rstrip(",")) for line in lines[3:-2]]
     assert recorded == entries(adopted), "one entry per line"
-    assert recorded == sorted(recorded, key=lambda e: (e["identity"], e.get("line", ""), e.get("context", "")))
+    assert recorded == sorted(
+        recorded, key=lambda e: (e["identity"], e.get("scope") or "", e.get("line", ""), e.get("context", ""))
+    )
     tools = {entry["identity"][0] for entry in recorded}
     assert tools == {"pylint", "black", "mypy", "ruff"}
     done = adopted.gate("run-all")
@@ -109,6 +111,39 @@ def test_lines_inserted_above_and_between_findings_still_pass(adopted: Project) 
     assert done.returncode == 0, said(done)
     assert news(done.stdout) == {"pylint": 0, "black": 0, "mypy": 0, "ruff": 0}
     assert all(row["fixed"] == 0 for row in rows(done.stdout).values()), done.stdout
+
+
+# One mypy finding (assignment), in g.
+TYPED = '"""A type error in a function."""\n\n\ndef g() -> int:\n    """G."""\n    y: int = "a"\n    return y\n'
+FIXED_G = TYPED.replace('y: int = "a"', "y: int = 1")
+H = '\n\ndef h() -> int:\n    """H."""\n    {line}\n    return {name}\n'
+K = '\n\ndef k() -> int:\n    """K, clean."""\n    return 2\n'
+
+
+@pytest.mark.parametrize(
+    ("after", "new", "known", "fixed"),
+    [
+        # g fixed, h added with the same error: the issue's case, then the very same line in another function.
+        (FIXED_G + H.format(line='z: int = "a"', name="z"), 1, 0, 1),
+        (FIXED_G + H.format(line='y: int = "a"', name="y"), 1, 0, 1),
+        # Other code on the finding's own line, in g: the same message, another finding.
+        (TYPED.replace('y: int = "a"', 'y: int = "a" + "b"'), 1, 0, 1),
+        # Lines moved: g after a new function, a comment and blank lines above its error: the same finding.
+        (TYPED.replace("\n\ndef g", K + "\n\ndef g").replace("    y: int", "    # Why.\n\n    y:  int"), 0, 1, 0),
+    ],
+    ids=["another-function", "same-line-another-function", "other-code-on-its-line", "moved-with-its-lines"],
+)
+def test_a_finding_is_known_only_in_its_own_function_on_its_own_line(
+    tmp_path: Path, after: str, new: int, known: int, fixed: int
+) -> None:
+    project = Project.create(tmp_path, {"src/app.py": TYPED})
+    assert project.gate("baseline").returncode == 0
+    (project.root / "src" / "app.py").write_text(after, encoding="utf-8")
+    done = project.gate("mypy")
+    assert done.returncode == (1 if new else 0), said(done)
+    assert done.stdout.splitlines()[-1].endswith(
+        f"{new} new finding{'s' * (new != 1)} ({known} known, {fixed} fixed since the baseline)"
+    ), said(done)
 
 
 def test_mypy_moving_its_hint_to_another_missing_import_leaves_the_finding_known(tmp_path: Path) -> None:
@@ -195,6 +230,23 @@ def test_one_of_two_identical_entries_covers_one_finding_only(adopted: Project) 
     assert news(done.stdout) == {"pylint": 1, "black": 0, "mypy": 0, "ruff": 0}, done.stdout
 
 
+def test_a_repeated_entry_line_counts_once_and_says_so(adopted: Project) -> None:
+    """A line repeated by hand (both sides of a merge kept) must not let one more finding of its kind pass."""
+    path = adopted.root / ".config" / FILE_NAME
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(n for n, line in enumerate(lines) if '"W0104"' in line)
+    path.write_text("".join([*lines[: last + 1], lines[last].rstrip("\n").rstrip(",") + ",\n", *lines[last + 1 :]]))
+    edit(adopted, "twice.py", lambda text: text + "math.pi\n")
+    done = adopted.gate("lint")
+    assert done.returncode == 1, said(done)
+    assert done.stdout.splitlines()[-1] == "pylint failed: 1 new finding (3 known, 0 fixed since the baseline)", said(
+        done
+    )
+    assert done.stderr.splitlines() == [
+        f"note: .config/{FILE_NAME} repeats an entry (counted once); run `baseline` to write it without repeats"
+    ]
+
+
 def test_a_file_black_would_reformat_fails_again_when_its_diff_grows(adopted: Project) -> None:
     edit(adopted, "app.py", lambda text: text + "OTHER = {'b':2}\n")
     grown = adopted.gate("format")
@@ -226,8 +278,9 @@ def test_editing_the_baseline_reruns_no_tool(adopted: Project) -> None:
     [
         ('{"format": "quality-gate-baseline/1", "entries": [', "Expecting value"),
         ('{"entries": []}', 'no "format"'),
-        ('{"format": "quality-gate-baseline/1", "entries": [{"identity": ["ruff"]}]}', "entry 1: identity"),
-        ('{"format": "quality-gate-baseline/1", "entries": [{"identity": ["a", "b", "c"], "size": -1}]}', "size"),
+        ('{"format": "quality-gate-baseline/2", "entries": [{"identity": ["ruff"]}]}', "entry 1: identity"),
+        ('{"format": "quality-gate-baseline/2", "entries": [{"identity": ["a", "b", "c"], "size": -1}]}', "size"),
+        ('{"format": "quality-gate-baseline/2", "entries": [{"identity": ["a", "b", "c"], "count": 0}]}', "count"),
     ],
 )
 def test_a_corrupt_baseline_is_a_one_line_error(tmp_path: Path, text: str, problem: str) -> None:
@@ -242,7 +295,7 @@ def test_a_corrupt_baseline_is_a_one_line_error(tmp_path: Path, text: str, probl
 
 def test_a_baseline_that_is_not_utf_8_is_a_one_line_error_naming_the_file(tmp_path: Path) -> None:
     project = Project.create(tmp_path, {"src/app.py": APP})
-    (project.root / ".config" / FILE_NAME).write_bytes(b'{"format": "quality-gate-baseline/1", "entries": [\xff]}')
+    (project.root / ".config" / FILE_NAME).write_bytes(b'{"format": "quality-gate-baseline/2", "entries": [\xff]}')
     for function in ("run-all", "baseline", "ruff"):
         done = project.gate(function)
         assert done.returncode == 2 and done.stdout == "", said(done)
@@ -256,7 +309,7 @@ def test_reset_records_anew_over_a_corrupt_baseline_without_reading_it(tmp_path:
     """The corrupt file's error says to run `baseline --reset`: that must work, whatever the old file holds."""
     project = Project.create(tmp_path, {"src/app.py": APP})
     path = project.root / ".config" / FILE_NAME
-    path.write_text('{"format": "quality-gate-baseline/1", "entries": [', encoding="utf-8")
+    path.write_text('{"format": "quality-gate-baseline/2", "entries": [', encoding="utf-8")
     refused = project.gate("run-all")
     assert refused.returncode == 2 and "`baseline --reset`" in refused.stderr, said(refused)
     done = project.gate("baseline", "--reset")

@@ -90,3 +90,30 @@ def test_a_duplicate_keeps_its_fingerprint_whatever_lines_it_quotes() -> None:
     assert one["fingerprint"] == other["fingerprint"]
     elsewhere = codequality.entries([duplicate_code("a", "c", "    return total")])[0]
     assert elsewhere["fingerprint"] != one["fingerprint"], "another pair of places is another finding"
+
+
+def mypy_fingerprints(base: Path, source: str) -> dict[str, int]:
+    """`report` on a project of this one module: each mypy finding's fingerprint, with its line."""
+    project = Project.create(base, {"src/app.py": source})
+    done = project.gate("report", "--output", "reports")
+    assert "Traceback" not in done.stderr, done.stderr
+    issues = json.loads((project.root / "reports" / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    return {
+        issue["fingerprint"]: issue["location"]["lines"]["begin"] for issue in issues if issue["engine_name"] == "mypy"
+    }
+
+
+def test_the_same_error_in_another_function_gets_another_fingerprint_and_a_moved_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    """The merge request widget compares fingerprints: g fixed and the same error added to h is one fixed finding
+    and one new, as the baseline counts them, not an unchanged one."""
+    g = '"""Typed."""\n\n\ndef g() -> int:\n    """G."""\n    y: int = "a"\n    return y\n'
+    h = '\n\ndef h() -> int:\n    """H."""\n    y: int = "a"\n    return y\n'
+    before = mypy_fingerprints(tmp_path / "before", g)
+    moved = mypy_fingerprints(tmp_path / "moved", g.replace('"""Typed."""\n', '"""Typed."""\n\nX = 1\n# Above g.\n'))
+    assert list(before.values()) == [6] and list(moved.values()) == [9]
+    assert moved.keys() == before.keys()
+    elsewhere = mypy_fingerprints(tmp_path / "elsewhere", g.replace('y: int = "a"', "y: int = 1") + h)
+    assert list(elsewhere.values()) == [12]
+    assert not elsewhere.keys() & before.keys()

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import baseline_command, fix_command, gate, inputs, interrupts, project_env
+from . import anchors, baseline_command, fix_command, gate, inputs, interrupts, project_env
 from .baseline import FILE_NAME as BASELINE_FILE
-from .baseline import Baseline, BaselineError, load
+from .baseline import Baseline, BaselineError, load, repeats_note
 from .checks import Check
 from .checks.config import unconfigured
+from .driver_common.state import State
 from .findings import EXIT_BROKEN, ToolResult, exit_code
 from .functions import ALL_TOOLS, all_checks, check_for, single
 from .interrupts import Interrupted
@@ -25,7 +26,7 @@ from .progress import Progress
 from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
-from .review import Review
+from .review import Anchoring, Review
 from .runner import Layout, file_set_digest
 from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
@@ -119,11 +120,17 @@ def run(args: argparse.Namespace) -> int:
     if args.function == "fix":
         return fix_command.run(fix_run(plan, args))
     read = baseline_command.reader(Path(plan.runner.layout.workdir))
+    scopes = anchors.remembered(State(plan.project / "scopes", anchors.RECORD_FORMAT))
     if args.function == "baseline":
-        recording = Review(plan.baseline, read)
+        recording = Review(plan.baseline, read, scopes)
         results = run_all(plan, recording, args.quiet)
         return baseline_command.finish(recording, results, Path(args.config) / BASELINE_FILE, args.reset)
-    review = Review(plan.baseline, read) if plan.baseline else None
+    # Code Quality fingerprints hash where each finding lies: `report` reads its files even without a baseline.
+    review = (
+        Review(plan.baseline, read, scopes)
+        if plan.baseline
+        else Anchoring(read, scopes) if args.function == "report" else None
+    )
     if args.function in {"run-all", "report"}:
         results = run_all(plan, review, args.quiet, args.fail_fast and args.function == "run-all")
         print(summary.brief(results) if args.quiet else summary.overall(results, args.max_findings), flush=True)
@@ -140,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(results)
 
 
-def run_all(plan: Plan, review: Review | None, quiet: bool, fail_fast: bool = False) -> list[ToolResult]:
+def run_all(plan: Plan, review: gate.Review | None, quiet: bool, fail_fast: bool = False) -> list[ToolResult]:
     """Every check at once, each verdict shown on stderr as it comes (unless quiet), each result reviewed."""
     progress = None if quiet else Progress.on(sys.stderr, [check.name for check in plan.checks])
     files = plan.snapshot.python_files()
@@ -151,7 +158,7 @@ def run_all(plan: Plan, review: Review | None, quiet: bool, fail_fast: bool = Fa
     return interrupts.run(progress.shown, work) if progress else interrupts.run(work)
 
 
-async def _run_check(plan: Plan, files: list[str], review: Review | None) -> ToolResult:
+async def _run_check(plan: Plan, files: list[str], review: gate.Review | None) -> ToolResult:
     return await gate.run_check(plan.runner, plan.checks[0], plan.cache, files, review=review)
 
 
@@ -192,11 +199,15 @@ def committed_baseline(config: Path) -> Baseline | None:
     if not path.exists():
         return None
     try:
-        return load(path.read_bytes(), str(path))
+        baseline = load(path.read_bytes(), str(path))
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
     except BaselineError as error:
         raise UsageError(str(error)) from None
+    note = repeats_note(baseline, str(path))
+    if note:
+        print(note, file=sys.stderr, flush=True)
+    return baseline
 
 
 def result_cache(

@@ -48,6 +48,12 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     # For a finding that covers a whole file (black's diff): how many lines it changes. A baseline accepts
     # the file up to that many; 0 for a finding at one place, which a baseline finds by its line's content.
     extent: int = field(default=0, compare=False)
+    # About the module as a whole (its docstring, its length, its name, an import cycle), set by the check: it
+    # has no line of its own, so a baseline and fingerprints know it by its file and message alone.
+    whole_module: bool = field(default=False, compare=False)
+    # Where it lies, in terms that survive lines moving (its enclosing definition and its line's content, see
+    # anchors.py and baseline.py): set once its file has been read; fingerprints hash it with identity().
+    anchor: tuple[str, ...] = field(default=(), compare=False)
     # In the project's baseline (set by its review): still reported, but it does not fail the gate.
     known: bool = field(default=False, compare=False)
 
@@ -140,7 +146,8 @@ class ToolResult:
 def identity(finding: Finding) -> tuple[str, ...]:
     """What was found and where (file, not line), without the numbers an unrelated edit changes.
 
-    Equal for the same finding before and after lines move: the key of fingerprints and of comparisons.
+    Equal for the same finding before and after lines move: with the finding's anchor, the key of fingerprints
+    and of the baseline's entries.
     """
     where_what = (finding.identity,) if finding.identity else (finding.path, finding.message)
     return (finding.tool, finding.rule, *(NUMBER.sub("#", part) for part in where_what))

@@ -13,7 +13,7 @@ from dagger.mod._exceptions import FunctionError
 
 from . import dagger_runner, gate, inputs
 from .baseline import FILE_NAME as BASELINE_FILE
-from .baseline import Baseline, BaselineError, load, render
+from .baseline import Baseline, BaselineError, load, render, repeats_note
 from .checks import CHECKS, Check
 from .checks.config import unconfigured
 from .findings import EXIT_BROKEN, ToolResult, exit_code
@@ -21,7 +21,7 @@ from .fixes import FIXERS, run_fixers
 from .functions import all_checks, check_for
 from .reports import files as report_files
 from .reports import summary
-from .review import Review, unrecordable
+from .review import Anchoring, Review, unrecordable
 from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS, file_set_digest
 from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
@@ -137,7 +137,8 @@ class QualityGate:
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
         ready = await self._prepared(all_checks())
-        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=self._review(ready))
+        review = self._review(ready) or Anchoring(self._read)  # fingerprints hash where each finding lies
+        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=review)
         reports = dag.directory()
         for name, text in report_files.render_all(results).items():
             reports = reports.with_new_file(name, text)
@@ -226,7 +227,9 @@ class QualityGate:
         await self._require_configs(config, present, checks)
         baseline = None
         if committed and BASELINE_FILE in present:
-            baseline = load(await config.file(BASELINE_FILE).contents(), f"{self.config_path}/{BASELINE_FILE}")
+            name = f"{self.config_path}/{BASELINE_FILE}"
+            baseline = load(await config.file(BASELINE_FILE).contents(), name)
+            print(repeats_note(baseline, name) or "", end="", file=sys.stderr)  # the function's log
         file_set = file_set_digest(files)
         runner = self._runner(file_set, PROJECT_REQUIREMENTS in present, self._volume_prefix(file_set))
         return Prepared(runner, files, baseline)

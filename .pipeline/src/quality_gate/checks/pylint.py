@@ -22,6 +22,11 @@ CONFIG_ENDINGS = tuple(f"({symbol})" for symbol in CONFIG_SYMBOLS)  # how such a
 # Found over the whole run, between places whose order pylint does not keep from one run to the next:
 # the same finding may be reported at either place, quoting either place's lines, in either order.
 UNORDERED = frozenset({"R0801"})
+# Messages about a module as a whole, reported on its first line (or its last) whatever that line holds: missing
+# docstring, too many lines, no final newline, an import cycle, duplicate code. invalid-name about the module's
+# own name is one too: pylint gives it no end position, unlike invalid-name about a name in the code.
+WHOLE_MODULE = frozenset({"C0114", "C0302", "C0304", "R0401", "R0801"})
+MODULE_NAME = "C0103"
 
 
 # pylint's message types in GitLab's severities; a syntax error blocks whatever its type.
@@ -139,6 +144,7 @@ def _finding(message: dict[str, Any], layout: Layout) -> Finding:
             severity="blocker" if rule == SYNTAX_ERROR else SEVERITY.get(str(message["type"]), "major"),
             category=CATEGORY.get(str(message["type"]), "Bug Risk"),
             identity=_unordered(str(message["message"])) if rule in UNORDERED else "",
+            whole_module=rule in WHOLE_MODULE or (rule == MODULE_NAME and message.get("endLine") is None),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected pylint message {message!r}: {error!r}") from None

@@ -22,6 +22,8 @@ from .config import toml_lacks
 # ruff's rule families that point at bugs rather than style (pyflakes, bugbear, syntax-level pycodestyle).
 MAJOR_PREFIXES = ("F", "B", "E9")
 SYNTAX_RULES = frozenset({"invalid-syntax", "syntax-error"})
+# Rules about a file as a whole (its name, its first or last line, reading it), whatever its lines hold.
+WHOLE_MODULE = frozenset({"A005", "N999", "W292", "E902", "D100", "D104", "CPY001", "INP001"})
 
 
 class Ruff(Check):
@@ -87,6 +89,7 @@ def _finding(entry: Any, layout: Layout) -> Finding:
             message=str(entry["message"]),
             severity="blocker" if rule in SYNTAX_RULES else "major" if rule.startswith(MAJOR_PREFIXES) else "minor",
             fixable=isinstance(fix, dict) and fix.get("applicability") == "safe",
+            whole_module=rule in WHOLE_MODULE,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected ruff entry {entry!r}: {error!r}") from None

@@ -22,7 +22,7 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     seen: Counter[tuple[str, ...]] = Counter()
     issues = []
     for finding in findings:
-        key = identity(finding)
+        key = (*identity(finding), *finding.anchor)
         seen[key] += 1
         # Tools quote the source: a NUL, or a name that is not UTF-8 (a lone surrogate), must not break the file.
         tool, rule, path, message = (
@@ -44,7 +44,8 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
 
 
 def fingerprint(key: tuple[str, ...], occurrence: int) -> str:
-    """Stable across unrelated edits: what was found, where (file, not line), and which occurrence.
+    """Stable across unrelated edits: what was found, where (file, definition, line's content; not the line's
+    number), and which occurrence: the baseline's own key (baseline.py), so the same finding is new to both.
 
     Each part as the report writes it: a lone surrogate (a name that is not UTF-8) cannot be encoded to hash.
     """
