@@ -1,12 +1,12 @@
 """The local result cache: an unchanged project is answered without running the tools.
 
 A key is a sha256 over everything that can change what a tool prints: its command, the interpreter and
-every installed distribution (those of the project's environment too, when it has one), the tools'
-environment variables, the project's root, every file of the project the tool can read (see tree.py)
-except the other tools' configuration files and the files no tool reads (the baseline: it is applied to
-the findings afterwards), and the files above the root that black and ruff read. A result is kept only
-when no file of the project was touched while the tool ran, so what is stored is what the tool saw. It
-knows commands and executions, not checks.
+every installed distribution (those of the project's environment too, when it has one), the folders of
+modules on PYTHONPATH and MYPYPATH (import_path.py), the tools' environment variables, the project's root,
+every file of the project the tool can read (see tree.py) except the other tools' configuration files and
+the files no tool reads (the baseline: it is applied to the findings afterwards), and the files above the
+root that black and ruff read. A result is kept only when no file of the project was touched while the
+tool ran, so what is stored is what the tool saw. It knows commands and executions, not checks.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import import_path
 from .driver_common.hashing import digest
 from .runner import Command, Execution, Layout
 from .store import ResultStore
@@ -89,9 +90,11 @@ def config_digest(config: Path, left_out: frozenset[str]) -> str:
 
 
 def environment_digest(root: Path, tools_site: Sequence[str] = ()) -> str:
-    """The interpreter, the distributions the tools can import, the tools' variables and the files above the root."""
+    """The interpreter, the distributions the tools can import, the folders of modules they import besides them
+    (PYTHONPATH's, MYPYPATH's: import_path.py), the tools' variables and the files above the root."""
     total = hashlib.sha256()
     parts = [sys.version, sys.executable, sys.platform, *installed_distributions([*tools_site, *sys.path])]
+    parts.append(import_path.digest(root, tools_site))
     parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIXES)]
     for part in parts:
         total.update(part.encode("utf-8", "surrogateescape") + b"\0")
