@@ -164,7 +164,8 @@ PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(if $(shell $(p) -c '$(p
 # tools' environment (VENV) holds exactly .config/requirements.txt, so what `make test` installs never
 # changes what the gate finds (mypy and pylint see every package installed beside them).
 TEST_VENV ?= .venv-tests
-# Stamp files: a venv is (re)installed when a requirements file changes.
+# Stamp files: a venv is (re)installed when a requirements file changes. The gate reads VENV_STAMP's
+# name (tools_env.STAMP): in the environment that carries it, it checks the packages against the pins.
 VENV_STAMP := $(VENV)/.quality-gate-tools
 TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
 # -P: the current directory is not put on sys.path, so a project's types.py or json.py cannot

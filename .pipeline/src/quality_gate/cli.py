@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import anchors, baseline_command, fix_command, gate, inputs, interrupts, project_env
+from . import anchors, baseline_command, fix_command, gate, inputs, interrupts, project_env, tools_env
 from .baseline import FILE_NAME as BASELINE_FILE
 from .baseline import Baseline, BaselineError, load, repeats_note
 from .checks import Check
@@ -27,7 +27,7 @@ from .reports import files as report_files
 from .reports import summary
 from .result_cache import ResultCache
 from .review import Anchoring, Review
-from .runner import Layout, file_set_digest
+from .runner import TOOL_REQUIREMENTS, Layout, file_set_digest
 from .store import ResultStore, StoreError, private_directory, project_directory
 from .tree import Snapshot, TreeError, project_root
 
@@ -168,6 +168,10 @@ def prepare(args: argparse.Namespace) -> Plan:
     checks = [check_for(args.function)] if args.function in single() else all_checks()  # fix: all, to verify
     where = layout(root, args.source, args.config)
     require_configs(args.config, checks)
+    try:
+        tools_env.check(Path(args.config) / TOOL_REQUIREMENTS)
+    except tools_env.EnvironmentMismatchError as error:
+        raise UsageError(str(error)) from None
     # `baseline --reset` records anew, whatever the old file holds: it is what a corrupt file's error says to run.
     committed = None if args.function == "baseline" and args.reset else committed_baseline(Path(args.config))
     try:
