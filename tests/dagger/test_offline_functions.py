@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import anyio
 import pytest
 from helpers.chains import chain, index
 from helpers.engine import OfflineEngine, called
-from helpers.gate import make_project
+from helpers.gate import make_project, run_gate, said
 from helpers.paths import TOOLS_PYTHON
 from quality_gate.baseline import FILE_NAME, load
 from quality_gate.dagger_runner import PROJECT_PINS_PATH
@@ -86,6 +87,36 @@ def test_reset_records_anew_without_reading_a_corrupt_committed_baseline(engine:
     (engine.root / ".config" / FILE_NAME).write_text("{", encoding="utf-8")
     assert load(recorded(engine, True), FILE_NAME).per_tool() == {"pylint": 1, "mypy": 1, "ruff": 1}
     assert f".config/{FILE_NAME}" not in engine.read, "the old file is not read"
+
+
+def test_report_fingerprints_are_the_local_runners_and_name_where_each_finding_lies(
+    engine: OfflineEngine, tmp_path: Path
+) -> None:
+    """Both front doors anchor every finding (its function, its line) for its fingerprint, baseline or not."""
+    steps = chain(called(engine.gate().report))
+    written = {args["path"]: args["contents"] for field, args in steps if field == "withNewFile"}
+    assert "src/app.py" in engine.read, "the finding's file read from the workspace"
+    local = run_gate(engine.root, "report", "--output", str(tmp_path / "reports"), cache=tmp_path / "cache")
+    assert local.returncode == 1, said(local)
+    report = "gl-code-quality-report.json"
+    theirs = json.loads((tmp_path / "reports" / report).read_text(encoding="utf-8"))
+    ours = json.loads(written[report])
+    # ruff names files absolutely, and this engine runs it in the checkout, not under the container's
+    # /gate: its paths (not the gate's) differ here, so its findings are left out of the comparison.
+    compared = [(i["fingerprint"], i["check_name"]) for i in ours if i["engine_name"] != "ruff"]
+    assert sorted(compared) == sorted((i["fingerprint"], i["check_name"]) for i in theirs if i["engine_name"] != "ruff")
+    assert {name for _, name in compared} == {"pylint:W0611", "mypy:no-untyped-def"}
+
+
+def test_a_repeated_entry_of_the_committed_baseline_is_said_in_the_log(
+    engine: OfflineEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = recorded(engine).splitlines(keepends=True)
+    entry = next(line for line in lines if '"F401"' in line).rstrip("\n").rstrip(",") + ",\n"
+    (engine.root / ".config" / FILE_NAME).write_text("".join([*lines[:3], entry, *lines[3:]]), encoding="utf-8")
+    capsys.readouterr()
+    called(engine.gate().run_all)
+    assert f"note: .config/{FILE_NAME} repeats an entry (counted once)" in capsys.readouterr().err
 
 
 def test_the_project_requirements_in_the_config_put_their_layer_in_the_toolbox(engine: OfflineEngine) -> None:
