@@ -66,15 +66,7 @@ def _importable(origin: str, folder: Path) -> Iterator[tuple[str, os.stat_result
     seen: set[tuple[int, int]] = set()
     stack = [folder]
     while stack:
-        directory = stack.pop()
-        try:
-            here = directory.stat()
-            items = sorted(os.scandir(directory), key=lambda item: item.name)
-        except OSError:
-            continue
-        if (here.st_dev, here.st_ino) in seen:
-            continue
-        seen.add((here.st_dev, here.st_ino))
+        items = _listing(stack.pop(), seen)
         scanned += len(items)
         if scanned > MOST_ENTRIES:
             raise TreeError(
@@ -90,6 +82,18 @@ def _importable(origin: str, folder: Path) -> Iterator[tuple[str, os.stat_result
                     yield os.path.relpath(item.path, folder), item.stat()
             except OSError:
                 continue
+
+
+def _listing(directory: Path, seen: set[tuple[int, int]]) -> list[os.DirEntry[str]]:
+    """A directory's entries by name; none when it cannot be read or was listed already (a link back up)."""
+    try:
+        here = directory.stat()
+        if (here.st_dev, here.st_ino) in seen:
+            return []
+        seen.add((here.st_dev, here.st_ino))
+        return sorted(os.scandir(directory), key=lambda item: item.name)
+    except OSError:
+        return []
 
 
 def _package_name(name: str) -> bool:
