@@ -229,7 +229,9 @@ class QualityGate:
         if committed and BASELINE_FILE in present:
             name = f"{self.config_path}/{BASELINE_FILE}"
             baseline = load(await config.file(BASELINE_FILE).contents(), name)
-            print(repeats_note(baseline, name) or "", end="", file=sys.stderr)  # the function's log
+            note = repeats_note(baseline, name)
+            if note:
+                print(note, file=sys.stderr)  # the function's log
         file_set = file_set_digest(files)
         runner = self._runner(file_set, PROJECT_REQUIREMENTS in present, self._volume_prefix(file_set))
         return Prepared(runner, files, baseline)
