@@ -88,16 +88,19 @@ def test_an_empty_source_is_a_one_line_error_not_the_whole_project(tmp_path: Pat
     assert config == "error: --config is empty; pass the directory of the tools' configuration (--config DIR)"
 
 
-def test_missing_config_file_is_a_one_line_error(cache_root: Path, tmp_path: Path) -> None:
+def test_a_file_the_config_lacks_is_the_shipped_one_and_the_summary_says_so(cache_root: Path, tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
     (config / "black.toml").write_text("[tool.black]\n")
-    line = _one_line_error(gate("run-all", "--source", tree("clean"), "--config", str(config), cache=cache_root))
-    assert str(config) in line
-    for name in (".pylintrc", "mypy.ini", "pyproject.toml"):
-        assert name in line
-    assert "black.toml" not in line
-    assert "copy them from" in line
+    done = gate("run-all", "--source", tree("clean"), "--config", str(config), cache=cache_root)
+    assert done.returncode == 0, report(done)
+    configs = {line.split()[0]: line.split()[4:] for line in done.stdout.splitlines()[1:5]}
+    assert configs == {
+        "pylint": ["bundled", ".pylintrc"],
+        "black": [str(config / "black.toml")],
+        "mypy": ["bundled", "mypy.ini"],
+        "ruff": ["bundled", "pyproject.toml"],
+    }
 
 
 def test_missing_config_dir_is_a_one_line_error(cache_root: Path) -> None:

@@ -122,7 +122,7 @@ def test_quiet_prints_only_the_table_and_the_verdict(tmp_path: Path) -> None:
     assert done.returncode == 1, said(done)
     assert done.stderr == ""
     lines = done.stdout.rstrip("\n").splitlines()
-    assert lines[0].split() == ["tool", "verdict", "findings", "seconds"] and len(lines) == 7, done.stdout
+    assert lines[0].split() == ["tool", "verdict", "findings", "seconds", "config"] and len(lines) == 7, done.stdout
     assert lines[5:] == ["", "gate failed: pylint (failed), ruff (failed)"]
     single = project.gate("ruff", "--quiet")
     assert single.stdout == "ruff failed: 1 finding\n", said(single)

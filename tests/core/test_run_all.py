@@ -24,7 +24,9 @@ from quality_gate.runner import Command, Execution, Layout
 
 from .conftest import TreeRun, layout
 
-ROW = re.compile(r"^(?P<tool>\S+)\s{2,}(?P<verdict>\S.*?)\s{2,}(?P<findings>\d+)\s{2,}(?P<seconds>\d+\.\d\d)$")
+ROW = re.compile(
+    r"^(?P<tool>\S+)\s{2,}(?P<verdict>\S.*?)\s{2,}(?P<findings>\d+)\s{2,}(?P<seconds>\d+\.\d\d)\s{2,}(?P<config>\S.*)$"
+)
 
 
 def test_the_four_overlap_in_time(gate_run: Callable[[str], TreeRun]) -> None:
@@ -46,11 +48,11 @@ def test_default_runs_every_tool_to_its_end(gate_run: Callable[[str], TreeRun]) 
 
 @pytest.mark.parametrize("name", ["syntax_error", "clean", "mypy_only"])
 def test_summary_table_and_sections(gate_run: Callable[[str], TreeRun], name: str) -> None:
-    """A row per tool (tool, verdict, number of findings, seconds), then each failing tool's whole output."""
+    """A row per tool (tool, verdict, number of findings, seconds, config), then each failing tool's whole output."""
     results = gate_run(name).results
     text = summary.overall(results)
     lines = text.splitlines()
-    assert lines[0].split() == ["tool", "verdict", "findings", "seconds"]
+    assert lines[0].split() == ["tool", "verdict", "findings", "seconds", "config"]
     rows = [ROW.match(line) for line in lines[1:5]]
     assert all(rows), lines[1:5]
     assert [(row["tool"], row["verdict"], int(row["findings"])) for row in rows if row] == [

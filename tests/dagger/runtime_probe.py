@@ -72,9 +72,11 @@ def _outcome(double: Any, engine: Any, name: str) -> dict[str, Any]:
         value = double.called(getattr(gate, name))
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported to the test
         text = str(error)
+        said = (getattr(error, "stderr", "") or text).rstrip().splitlines()
         return {
             "raised": type(error).__name__,
-            "last_line": (getattr(error, "stderr", "") or text).rstrip().splitlines()[-1:],
+            "last_line": said[-1:],
+            "head": said[:6],
             "exit_code": getattr(error, "exit_code", None),
         }
     if isinstance(value, str):

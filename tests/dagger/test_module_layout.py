@@ -25,6 +25,7 @@ def test_dagger_json_names_the_module_engine_sdk_and_source() -> None:
         "engineVersion": f"v{DAGGER_VERSION}",
         "sdk": {"source": "python"},
         "source": ".pipeline",
+        "include": [".config/**"],  # the shipped configuration, loaded with the module (quality_gate.defaults)
     }
 
 

@@ -155,3 +155,16 @@ def test_two_projects_on_one_engine_never_share_a_cache_volume(tmp_path: Path, m
     assert all(len(names) == 1 and next(iter(names)).endswith("-pylint") for names in volumes.values())
     assert len({frozenset(volumes[name]) for name in "abcd"}) == 4, "without --project, and with one each"
     assert volumes["e"] == volumes["c"], "the same project's next pipeline finds its state"
+
+
+def test_what_git_ignores_is_not_checked_even_in_a_workspace_given_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dagger -m <address> call --workspace=.` sends the folder without .gitignore's rules; the module applies them."""
+    root = make_project(tmp_path / "project", {"src/app.py": APP, "src/generated/out.py": "import sys\n"})
+    (root / ".gitignore").write_text("src/generated/\n", encoding="utf-8")
+    engine = OfflineEngine(root, tmp_path / "engine", str(TOOLS_PYTHON), monkeypatch.setattr)
+    with pytest.raises(GateError) as failed:
+        called(engine.gate().ruff)
+    assert "src/app.py" in str(failed.value)
+    assert "generated" not in str(failed.value), "the ignored module is not checked"

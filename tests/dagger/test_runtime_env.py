@@ -62,6 +62,11 @@ def probe(python: Path, project: Path, state: Path, *, isolated: bool, functions
     return report
 
 
+def without_times(outcomes: dict[str, Any]) -> dict[str, Any]:
+    """The outcomes but the table's lines (their seconds differ from run to run)."""
+    return {name: {key: value for key, value in outcome.items() if key != "head"} for name, outcome in outcomes.items()}
+
+
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> runtime_env.RuntimeEnv:
     return built(tmp_path_factory.mktemp("runtime"))
@@ -102,7 +107,7 @@ def test_every_function_runs_there_as_in_the_tests_environment(
 ) -> None:
     """The same functions, on the same project, from the tests' venv: the same outcome in both environments."""
     here = probe(Path(sys.executable), project, tmp_path / "engine", isolated=False, functions=FUNCTIONS)
-    assert in_runtime["outcomes"] == here["outcomes"]
+    assert without_times(in_runtime["outcomes"]) == without_times(here["outcomes"])
     outcomes = in_runtime["outcomes"]
     for name in ("lint", "mypy", "ruff", "format"):
         assert outcomes[name]["raised"] == "GateError", (name, outcomes[name])
@@ -118,6 +123,25 @@ def test_the_drivers_ran_in_the_tools_environment_alone(in_runtime: dict[str, An
     """pylint and black ran through their drivers, importable only from the files the module copies in."""
     assert in_runtime["volumes"], "the tools ran with their cache volumes"
     assert in_runtime["outcomes"]["lint"]["last_line"][0].startswith("pylint failed")
+
+
+def test_a_project_without_config_runs_there_on_the_modules_shipped_files(
+    runtime: runtime_env.RuntimeEnv, tmp_path: Path
+) -> None:
+    """The shipped configuration is read where the engine puts it: the module's context (dagger.json's include)."""
+    (tmp_path / "repo" / "src").mkdir(parents=True)
+    (tmp_path / "repo" / "src" / "app.py").write_text(APP, encoding="utf-8")
+    report = probe(runtime.python, tmp_path / "repo", tmp_path / "engine", isolated=True, functions=["run_all"])
+    outcome = report["outcomes"]["run_all"]
+    assert outcome["raised"] == "GateError", outcome
+    table = outcome["head"]
+    assert table[0].split()[-1] == "config"
+    assert [line.split()[-2:] for line in table[1:5]] == [
+        ["bundled", ".pylintrc"],
+        ["bundled", "black.toml"],
+        ["bundled", "mypy.ini"],
+        ["bundled", "pyproject.toml"],
+    ]
 
 
 def test_an_import_the_lock_does_not_hold_fails_the_load_there(tmp_path: Path) -> None:

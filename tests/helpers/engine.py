@@ -35,6 +35,7 @@ from typing import Any
 import anyio
 import dagger
 import gql
+import pathspec
 from dagger import dag
 from dagger._exceptions import QueryErrorValue  # how the SDK holds the engine's error (not exported)
 
@@ -73,6 +74,28 @@ def _tool_of(module: str) -> str:
     from quality_gate.checks import CHECKS  # pylint: disable=import-outside-toplevel  # the module under test
 
     return next((c.name for c in CHECKS.values() if module in {c.tool.module, c.driver}), module)
+
+
+def _git_ignored(root: Path) -> Callable[[str, list[str]], set[str]]:
+    """copytree's ignore: the names that the .gitignore files of their folder or of a folder above match."""
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        parts = here.relative_to(root).parts
+        specs = []
+        for above in [root.joinpath(*parts[:depth]) for depth in range(len(parts) + 1)]:
+            rules = above / ".gitignore"
+            if rules.is_file():
+                specs.append((above, pathspec.GitIgnoreSpec.from_lines(rules.read_text(encoding="utf-8").splitlines())))
+        found = set()
+        for name in names:
+            for above, spec in specs:
+                relative = (here / name).relative_to(above).as_posix() + ("/" if (here / name).is_dir() else "")
+                if spec.match_file(relative):
+                    found.add(name)
+        return found
+
+    return ignored
 
 
 class MissingPathError(Exception):
@@ -261,6 +284,10 @@ class OfflineEngine:  # pylint: disable=too-many-instance-attributes  # the engi
         if step in {"directory", "file"}:
             return self._checked(base / where["path"].lstrip("/"), where["path"], must_exist)
         copy = Path(tempfile.mkdtemp(dir=self._scratch()))
+        if step == "filter":
+            assert where == {"gitignore": True}, f"the double filters by .gitignore only: {where}"
+            shutil.copytree(base, copy, dirs_exist_ok=True, symlinks=True, ignore=_git_ignored(base))
+            return copy
         shutil.copytree(base, copy, dirs_exist_ok=True, symlinks=True)
         target = copy / where["path"].lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)

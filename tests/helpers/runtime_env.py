@@ -19,6 +19,7 @@ What the runtime's sdk/ holds, and why each part is here:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -144,10 +145,22 @@ class BuildError(Exception):
     """A step of the runtime's build failed: the step and uv's own words."""
 
 
+def lay_out_context(context: Path) -> None:
+    """What the engine loads of the module besides its source folder: dagger.json, and what its `include` names."""
+    context.mkdir(parents=True)
+    shutil.copy2(REPO / "dagger.json", context / "dagger.json")
+    for pattern in json.loads((REPO / "dagger.json").read_text(encoding="utf-8")).get("include", []):
+        folder = pattern.removesuffix("/**")
+        assert folder != pattern, f"{pattern}: the layout knows folder/** patterns only"
+        shutil.copytree(REPO / folder, context / folder)
+
+
 def build(where: Path, *, source: Path = PIPELINE / "src", offline: bool = True, cache: Path = UV_CACHE) -> RuntimeEnv:
-    """Lay the module out under `where`, then `uv lock` and `uv sync --no-dev` as the runtime runs them."""
+    """Lay the module out under `where` as the engine loads it (its context, the module in .pipeline/), then
+    `uv lock` and `uv sync --no-dev` as the runtime runs them."""
     lock = (PIPELINE / "uv.lock").read_text(encoding="utf-8")
-    module, venv = where / "module", where / "venv"
+    module, venv = where / "context" / PIPELINE.name, where / "venv"
+    lay_out_context(where / "context")
     lay_out(module, lock, source)
     python, note = runtime_python()
     network = ["--offline"] if offline else []

@@ -41,6 +41,7 @@ def finish(review: Review, results: Sequence[ToolResult], path: Path, reset: boo
         return EXIT_BROKEN
     written = review.next_baseline(reset)
     try:
+        path.parent.mkdir(exist_ok=True)  # a project on the shipped configuration gets its .config/ for the baseline
         write_whole(path, render(written).encode("utf-8"), new_file_mode())  # never left half written
     except OSError as error:
         print(f"error: cannot write {path}: {error.strerror}", file=sys.stderr, flush=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import anchors, baseline_command, fix_command, gate, inputs, interrupts, project_env, tools_env
+from . import anchors, baseline_command, defaults, fix_command, gate, inputs, interrupts, project_env, tools_env
 from .baseline import FILE_NAME as BASELINE_FILE
 from .baseline import Baseline, BaselineError, load, repeats_note
 from .checks import Check
@@ -41,7 +41,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -P -m quality_gate", description=__doc__)
     top.add_argument("function", choices=[*single(), *ALL_TOOLS], help="what to run")
     top.add_argument("--source", default="src", help="directory to check (default: src)")
-    top.add_argument("--config", default=".config", help="directory of the tools' configuration (default: .config)")
+    top.add_argument(
+        "--config",
+        default=None,
+        help="directory of the tools' configuration (default: .config); a file it lacks is the gate's shipped one",
+    )
     top.add_argument("--fail-fast", action="store_true", help="run-all: stop the other tools at the first failure")
     top.add_argument(
         "--cache-dir", default=None, help="where the tools keep their caches (default: ~/.cache/quality-gate)"
@@ -124,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     if args.function == "baseline":
         recording = Review(plan.baseline, read, scopes)
         results = run_all(plan, recording, args.quiet)
-        return baseline_command.finish(recording, results, Path(args.config) / BASELINE_FILE, args.reset)
+        return baseline_command.finish(recording, results, Path(configuration(args)) / BASELINE_FILE, args.reset)
     # Code Quality fingerprints hash where each finding lies: `report` reads its files even without a baseline.
     review = (
         Review(plan.baseline, read, scopes)
@@ -166,14 +170,16 @@ def prepare(args: argparse.Namespace) -> Plan:
     """The layout, the configuration, the caches and the project's snapshot; a UsageError for bad input."""
     root = project_root(Path.cwd())
     checks = [check_for(args.function)] if args.function in single() else all_checks()  # fix: all, to verify
-    where = layout(root, args.source, args.config)
-    require_configs(args.config, checks)
+    config = configuration(args)
+    where = replace(layout(root, args.source, config, args.config is not None), bundled=bundled(config))
+    require_configs(config, checks, where)
+    pins = Path(dict(where.bundled).get(TOOL_REQUIREMENTS) or Path(config, TOOL_REQUIREMENTS))
     try:
-        tools_env.check(Path(args.config) / TOOL_REQUIREMENTS)
+        tools_env.check(pins)
     except tools_env.EnvironmentMismatchError as error:
         raise UsageError(str(error)) from None
     # `baseline --reset` records anew, whatever the old file holds: it is what a corrupt file's error says to run.
-    committed = None if args.function == "baseline" and args.reset else committed_baseline(Path(args.config))
+    committed = None if args.function == "baseline" and args.reset else committed_baseline(Path(config))
     try:
         output = report_files.check_output(Path(args.output)) if args.function == "report" else None
         project = project_directory(cache_root(args.cache_dir), root)
@@ -181,7 +187,7 @@ def prepare(args: argparse.Namespace) -> Plan:
         if not snapshot.python_files():
             raise UsageError(inputs.no_python_file("--source", args.source))
         where = replace(where, ignored=snapshot.ignored())
-        environment = project_env.prepare(Path(args.config), project, args.timeout)
+        environment = project_env.prepare(Path(config), pins, project, args.timeout)
         cache = None if args.no_cache else result_cache(project, snapshot, where, environment)
     except (StoreError, TreeError, report_files.OutputError, project_env.InstallError) as error:
         raise UsageError(str(error)) from None
@@ -236,8 +242,16 @@ def fix_run(plan: Plan, args: argparse.Namespace) -> fix_command.FixRun:
     return fix_command.FixRun(plan.runner, all_checks(), plan.snapshot, plan.cache, fix_dir, args.yes, look_again)
 
 
-def layout(root: Path, source: str, config: str) -> Layout:
-    """Paths as the tools see them from the project's root, where they run: findings read `src/x.py` as in CI."""
+def configuration(args: argparse.Namespace) -> str:
+    """The configuration folder: the one given, else the project's .config/ (which may not exist)."""
+    return defaults.FOLDER if args.config is None else str(args.config)
+
+
+def layout(root: Path, source: str, config: str, config_given: bool = True) -> Layout:
+    """Paths as the tools see them from the project's root, where they run: findings read `src/x.py` as in CI.
+
+    A configuration folder given must be there; the default one may be missing: the shipped files stand in.
+    """
     for name, value in (("--source", source), ("--config", config)):
         if not value.strip():
             raise UsageError(
@@ -246,7 +260,7 @@ def layout(root: Path, source: str, config: str) -> Layout:
                 if name == "--source"
                 else f"{name} is empty; pass the directory of the tools' configuration ({name} DIR)"
             )
-        if not Path(value).is_dir():
+        if not Path(value).is_dir() and (name == "--source" or config_given):
             raise UsageError(inputs.not_a_directory(name, value, "here (run the gate from your project's root)"))
     source_path = Path(source).resolve()
     if not source_path.is_relative_to(root):
@@ -259,12 +273,16 @@ def layout(root: Path, source: str, config: str) -> Layout:
     return Layout(source=source_path.relative_to(root).as_posix() or ".", config=config_shown or ".", workdir=str(root))
 
 
-def require_configs(config: str, checks: Sequence[Check]) -> None:
-    """Every tool's configuration file must be there before anything runs."""
-    missing = [c.tool.config_file for c in checks if not (Path(config) / c.tool.config_file).is_file()]
-    if missing:
-        raise UsageError(inputs.missing_files(config, missing))
-    problem = unconfigured(config, checks, _config_texts(config, checks))
+def bundled(config: str) -> tuple[tuple[str, str], ...]:
+    """The shipped files standing in for those the configuration folder lacks, by name, with their paths."""
+    names = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in all_checks())]
+    return tuple((name, str(defaults.path(name))) for name in names if not (Path(config) / name).is_file())
+
+
+def require_configs(config: str, checks: Sequence[Check], where: Layout) -> None:
+    """The project's own configuration files must configure their tools (the shipped ones do)."""
+    own = [check for check in checks if check.tool.config_file not in dict(where.bundled)]
+    problem = unconfigured(config, own, _config_texts(config, own))
     if problem:
         raise UsageError(problem)
 

@@ -116,7 +116,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class ToolResult:
+class ToolResult:  # pylint: disable=too-many-instance-attributes  # one run's facts, each read by a report
     """An outcome with its timing, as run-all and the reports consume it."""
 
     tool: str
@@ -126,6 +126,7 @@ class ToolResult:
     seconds: float
     cached: bool = field(default=False, compare=False)
     fixed: int | None = field(default=None, compare=False)  # baseline entries no longer found; None: no baseline
+    config: str = field(default="", compare=False)  # the configuration file the tool ran with, as the user knows it
 
     @property
     def verdict(self) -> Verdict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
+from dataclasses import replace
 from typing import Protocol
 
 import anyio
@@ -60,6 +61,7 @@ async def run_check(
     seconds = time.perf_counter() - started
     exit_code = None if execution is None else execution.exit_code
     result = ToolResult(check.name, outcome, exit_code, started, seconds, cached=bool(execution and execution.cached))
+    result = replace(result, config=check.tool.config_used(runner.layout))
     return await _reviewed(result, review) if review else result
 
 
@@ -70,7 +72,7 @@ async def _reviewed(result: ToolResult, review: Review) -> ToolResult:
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
         reason = f"its findings could not be set against the baseline: {_describe(error)}"
         outcome = Outcome(Verdict.BROKEN, result.findings, str(error), headline(result.tool, Verdict.BROKEN, reason))
-        return ToolResult(result.tool, outcome, result.exit_code, result.started, result.seconds)
+        return ToolResult(result.tool, outcome, result.exit_code, result.started, result.seconds, config=result.config)
 
 
 async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the optional parts, named at every call
@@ -108,15 +110,15 @@ async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the op
 
     for check in checks:
         if check.name not in results:
-            results[check.name] = _cancelled(check.name, started)
+            results[check.name] = _cancelled(check.name, started, check.tool.config_used(runner.layout))
             if watch:
                 watch.finished(results[check.name])
     return [results[check.name] for check in checks]
 
 
-def _cancelled(tool: str, started: float) -> ToolResult:
+def _cancelled(tool: str, started: float, config: str) -> ToolResult:
     outcome = Outcome(Verdict.CANCELLED, (), "", headline(tool, Verdict.CANCELLED, "stopped by --fail-fast"))
-    return ToolResult(tool, outcome, None, started, time.perf_counter() - started)
+    return ToolResult(tool, outcome, None, started, time.perf_counter() - started, config=config)
 
 
 def _nothing_to_check(check: Check, source: str) -> Outcome:

@@ -7,17 +7,10 @@ mistake. Only the option's name differs (`--source` locally, `--source-path` for
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 
 def not_a_directory(option: str, value: str, where: str) -> str:
     """A source or config option that names no directory (`where`: in what, and what else to try)."""
     return f"{option} {value!r} is not a directory {where}; pass {option} DIR"
-
-
-def missing_files(config: str, names: Iterable[str]) -> str:
-    """Files the tools need that the configuration directory lacks."""
-    return f"missing in {config}: {', '.join(names)}; copy them from the gate's .config/"
 
 
 def no_python_file(option: str, value: str) -> str:

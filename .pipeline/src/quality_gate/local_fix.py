@@ -8,7 +8,7 @@ that is a link, that the user made read-only, or that changed since the preview.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import interrupts, undo
@@ -79,7 +79,7 @@ async def preview(snapshot: Snapshot, layout: Layout, fix_dir: Path, timeout: fl
     workspace = Workspace.copy(snapshot, fix_dir)
     try:
         config = str(Path(layout.workdir, layout.config).resolve())
-        where = Layout(source=layout.source, config=config, workdir=str(workspace.root))
+        where = replace(layout, config=config, workdir=str(workspace.root), config_shown=layout.config)
         runner = LocalRunner(where, fix_dir / "tools", timeout=timeout)
         failure = await run_fixers(runner)
         changes = tuple(sorted(workspace.changes(), key=lambda change: change.path))

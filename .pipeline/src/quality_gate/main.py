@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, NoReturn
 
 import dagger
 from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, object_type
 from dagger.mod._exceptions import FunctionError
 
-from . import dagger_runner, gate, inputs
+from . import dagger_runner, defaults, gate, inputs
 from .baseline import FILE_NAME as BASELINE_FILE
 from .baseline import Baseline, BaselineError, load, render, repeats_note
 from .checks import CHECKS, Check
@@ -28,6 +29,9 @@ from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
 # (.gitignore'd files are left out by Dagger itself.)
 WORKSPACE_IGNORE = [*(f"**/{name}" for name in sorted(NEVER_SOURCE_DIRS)), "**/*.pyc", "**/*.egg-info"]
+
+
+IN_WORKSPACE = "in the repository (the workspace)"  # where a path option names a folder, in its error
 
 
 class GateError(FunctionError):
@@ -168,7 +172,7 @@ class QualityGate:
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
         prepared = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])).runner
-        source, config = self._source(), self._config()
+        source, config = self._source(), prepared.config
         writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path, writable=True)
         chain = dagger_runner.ChainRunner(writable, config, prepared.layout, prepared.volumes)
         failure = await run_fixers(chain)  # the same fixers, in the same order, as the local fix
@@ -190,17 +194,26 @@ class QualityGate:
     async def _read(self, path: str) -> str | None:
         """A source file, by its path from the repository root as findings name it (for the baseline's anchors)."""
         try:
-            return await self.workspace.file(path).contents()
+            return await self._repository().file(path).contents()
         except dagger.DaggerError:
             return None
 
+    def _repository(self) -> dagger.Directory:
+        """The workspace without what git ignores, as locally.
+
+        Dagger leaves out .gitignore'd files of a default path (the repository root), not of a directory given on
+        the command line (`dagger -m <module> call --workspace=. ...`, the way to check your own repository with
+        the module called from its git address): so the module applies the rules itself, the same in both cases.
+        """
+        return self.workspace.filter(gitignore=True)
+
     def _source(self) -> dagger.Directory:
         """The source, read from the one repository at source_path: the same path mounts it and names its files."""
-        return dagger_runner.source_dir(self.workspace, self.source_path)
+        return dagger_runner.source_dir(self._repository(), self.source_path)
 
     def _config(self) -> dagger.Directory:
         """The configuration, read from the same repository at config_path."""
-        return dagger_runner.config_dir(self.workspace, self.config_path)
+        return dagger_runner.config_dir(self._repository(), self.config_path)
 
     async def _prepared(self, checks: list[Check], committed: bool = True) -> Prepared:
         """The runner, the source's Python files and the baseline (unless not `committed`), once the input is usable.
@@ -215,37 +228,53 @@ class QualityGate:
             return await could_not_run(str(error))
 
     async def _checked_input(self, checks: list[Check], committed: bool) -> Prepared:
-        for option, value in (("--source-path", self.source_path), ("--config-path", self.config_path)):
-            path = dagger_runner.repository_path(value, option)
-            if not await self.workspace.exists(path, expected_type=dagger.ExistsType.DIRECTORY_TYPE):
-                raise ValueError(inputs.not_a_directory(option, value, "in the repository (the workspace)"))
+        source_path = dagger_runner.repository_path(self.source_path, "--source-path")
+        if not await self._is_directory(source_path):
+            raise ValueError(inputs.not_a_directory("--source-path", self.source_path, IN_WORKSPACE))
+        config_path = dagger_runner.repository_path(self.config_path, "--config-path")
+        own_config = await self._is_directory(config_path)
+        if not own_config and config_path != defaults.FOLDER:  # the default folder may be missing: all shipped
+            raise ValueError(inputs.not_a_directory("--config-path", self.config_path, IN_WORKSPACE))
         files = [path for suffix in PYTHON_SUFFIXES for path in await self._source().glob(f"**/*{suffix}")]
         if not files:
             raise ValueError(inputs.no_python_file("--source-path", self.source_path))
-        config = self._config()
-        present = set(await config.entries())
-        await self._require_configs(config, present, checks)
-        baseline = None
-        if committed and BASELINE_FILE in present:
-            name = f"{self.config_path}/{BASELINE_FILE}"
-            baseline = load(await config.file(BASELINE_FILE).contents(), name)
-            note = repeats_note(baseline, name)
-            if note:
-                print(note, file=sys.stderr)  # the function's log
+        present = set(await self._config().entries()) if own_config else set()
+        config, bundled = await self._configuration(present, checks)
+        baseline = await self._committed(config) if committed and BASELINE_FILE in present else None
         file_set = file_set_digest(files)
-        runner = self._runner(file_set, PROJECT_REQUIREMENTS in present, self._volume_prefix(file_set))
+        project_requirements = PROJECT_REQUIREMENTS in present
+        runner = self._runner(file_set, project_requirements, self._volume_prefix(file_set), (config, bundled))
         return Prepared(runner, files, baseline)
 
-    async def _require_configs(self, config: dagger.Directory, present: set[str], checks: list[Check]) -> None:
-        """The pins and each tool's file are there, and each file configures its tool."""
-        needed = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in checks)]
-        missing = [name for name in needed if name not in present]
-        if missing:
-            raise ValueError(inputs.missing_files(self.config_path, missing))
-        names = [check.tool.config_file for check in checks]
-        problem = unconfigured(self.config_path, checks, {name: await config.file(name).contents() for name in names})
+    async def _committed(self, config: dagger.Directory) -> Baseline:
+        """The committed baseline (a BaselineError when it is not one); a repeated entry said in the log."""
+        name = f"{self.config_path}/{BASELINE_FILE}"
+        baseline = load(await config.file(BASELINE_FILE).contents(), name)
+        note = repeats_note(baseline, name)
+        if note:
+            print(note, file=sys.stderr)  # the function's log
+        return baseline
+
+    async def _is_directory(self, path: str) -> bool:
+        return await self._repository().exists(path, expected_type=dagger.ExistsType.DIRECTORY_TYPE)
+
+    async def _configuration(self, present: set[str], checks: list[Check]) -> tuple[dagger.Directory, tuple[str, ...]]:
+        """The configuration the tools get: the project's own files, and the shipped ones for those it lacks.
+
+        The project's own files must configure their tools (the shipped ones do); the shipped files are read from
+        the module's own source (dagger.json includes .config/ in what the engine loads).
+        """
+        own = [check for check in checks if check.tool.config_file in present]
+        texts = {check.tool.config_file: await self._config().file(check.tool.config_file).contents() for check in own}
+        problem = unconfigured(self.config_path, own, texts)
         if problem:
             raise ValueError(problem)
+        names = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in all_checks())]
+        bundled = tuple(name for name in names if name not in present)
+        config = self._config() if present else dag.directory()
+        for name in bundled:
+            config = config.with_new_file(name, defaults.text(name))
+        return config, bundled
 
     def _volume_prefix(self, file_set: str) -> str:
         """The start of this project's cache volume names: two projects on one engine never share a tool's state.
@@ -258,12 +287,21 @@ class QualityGate:
         return f"quality-gate-{hashlib.sha256(identity.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
 
     def _runner(
-        self, file_set: str = "", project_requirements: bool = False, volumes: str = dagger_runner.VOLUME_PREFIX
+        self,
+        file_set: str = "",
+        project_requirements: bool = False,
+        volumes: str = dagger_runner.VOLUME_PREFIX,
+        configuration: tuple[dagger.Directory, tuple[str, ...]] | None = None,
     ) -> dagger_runner.ContainerRunner:
-        source, config = self._source(), self._config()
+        """The runner over the toolbox with the source; `configuration`: the tools' files and the shipped names."""
+        config, bundled = configuration or (self._config(), ())
         tools = dagger_runner.toolbox(config, project_requirements)
-        base = dagger_runner.with_source(tools, source, self.source_path)
-        layout = dagger_runner.layout(self.source_path)
+        base = dagger_runner.with_source(tools, self._source(), self.source_path)
+        layout = replace(
+            dagger_runner.layout(self.source_path),
+            bundled=tuple((name, posixpath.join(dagger_runner.CONFIG_DIR, name)) for name in bundled),
+            config_shown=dagger_runner.repository_path(self.config_path, "--config-path"),
+        )
         return dagger_runner.ContainerRunner(
             base, config, layout, file_set, incremental=self.incremental, volumes=volumes
         )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .driver_common.state import mtime
-from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
+from .runner import PROJECT_REQUIREMENTS
 from .store import private_directory, remove_all_but_newest
 
 KEEP = 3  # environments kept per project: switching between branches finds theirs built
@@ -49,12 +49,14 @@ def requirements_file(config: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def prepare(config: Path, project: Path, timeout: float) -> ProjectEnvironment | None:
-    """The environment for this configuration's project requirements, built if needed; None without that file."""
+def prepare(config: Path, pins: Path, project: Path, timeout: float) -> ProjectEnvironment | None:
+    """The environment for this configuration's project requirements, built if needed; None without that file.
+
+    `pins` are the tools' (the project's requirements.txt, or the gate's shipped one).
+    """
     requirements = requirements_file(config)
     if requirements is None:
         return None
-    pins = config / TOOL_REQUIREMENTS
     try:
         parts = [pins.read_bytes(), requirements.read_bytes(), sys.version.encode(), str(_tools_site()).encode()]
         digest = hashlib.sha256(b"\0".join(parts)).hexdigest()

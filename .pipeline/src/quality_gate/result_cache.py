@@ -59,7 +59,7 @@ class ResultCache:
                 self.layout.source,
                 self.layout.config,
                 self.snapshot.digest(others),
-                config_digest(Path(self.layout.workdir, self.layout.config), left_out),
+                config_digest(Path(self.layout.workdir, self.layout.config), left_out, self.layout.bundled),
             )
         )
 
@@ -75,13 +75,18 @@ class ResultCache:
         return True
 
 
-def config_digest(config: Path, left_out: frozenset[str]) -> str:
-    """The configuration directory as one tool sees it (but `left_out`), also when it lies outside the project."""
+def config_digest(config: Path, left_out: frozenset[str], bundled: Sequence[tuple[str, str]] = ()) -> str:
+    """The configuration directory as one tool sees it (but `left_out`), also when it lies outside the project,
+    and the shipped files that stand in for those it lacks (another copy of the gate may ship others)."""
     total = hashlib.sha256()
+    for name, path in bundled:
+        if name not in left_out:
+            total.update(f"bundled {name}".encode("utf-8", "surrogateescape") + b"\0" + _read(Path(path)) + b"\0")
     try:
         names = sorted(path.name for path in config.iterdir() if path.is_file())
-    except OSError as error:
-        return f"<config unreadable {error.errno}>"
+    except OSError as error:  # none (a project on the shipped configuration), or unreadable
+        names = []
+        total.update(f"<config unreadable {error.errno}>".encode())
     for name in names:
         if name in left_out:
             continue

@@ -29,6 +29,11 @@ class Layout:
     # Paths under the source that git ignores (from the project's root). black and ruff read .gitignore and leave
     # them out; mypy and pylint are told to. Locally only: Dagger's workspace never holds such files.
     ignored: tuple[str, ...] = ()
+    # The configuration files the project does not have, taken from the gate's shipped ones (defaults.py), each
+    # with the path its tool reads it at.
+    bundled: tuple[tuple[str, str], ...] = ()
+    # The configuration folder as the user names it, when the tools see it elsewhere (Dagger mounts it).
+    config_shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,15 @@ class Tool:
     cache_per_file_set: bool = False
 
     def config_in(self, layout: Layout) -> str:
-        """Its configuration file inside the layout's config directory."""
-        return posixpath.join(layout.config, self.config_file)
+        """Its configuration file: in the layout's config directory, or the shipped one the project lacks."""
+        return dict(layout.bundled).get(self.config_file) or posixpath.join(layout.config, self.config_file)
+
+    def config_used(self, layout: Layout) -> str:
+        """Which configuration file it runs with, as the user knows it (for the summary)."""
+        bundled = self.config_file in dict(layout.bundled)
+        if bundled:
+            return f"bundled {self.config_file}"
+        return posixpath.join(layout.config_shown or layout.config, self.config_file)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def _ignore_paths(layout: Layout) -> str:
     """
     parser = configparser.ConfigParser(inline_comment_prefixes=("#", ";"), interpolation=None)
     with contextlib.suppress(OSError, configparser.Error):
-        parser.read(Path(layout.workdir, layout.config, Pylint.tool.config_file), encoding="utf-8")
+        parser.read(Path(layout.workdir, Pylint.tool.config_in(layout)), encoding="utf-8")
     own = [parser[section]["ignore-paths"].replace("\n", "") for section in parser if "ignore-paths" in parser[section]]
     return ",".join([*own[-1:], path_pattern(layout.ignored)])
 

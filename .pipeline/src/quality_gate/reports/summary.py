@@ -19,16 +19,20 @@ def failing(results: Sequence[ToolResult]) -> list[ToolResult]:
 
 
 def table(results: Sequence[ToolResult]) -> str:
-    """Tool, verdict, number of findings, seconds: one line each; with a baseline, also new, known and fixed."""
+    """Tool, verdict, number of findings, seconds, config: one line each; with a baseline, also new, known, fixed.
+
+    The config column says which file each tool ran with: the project's own, or the gate's shipped one where
+    the project has none (a project without .config/ runs on the shipped configuration alone).
+    """
     baselined = any(result.fixed is not None for result in results)
-    rows = [("tool", "verdict", "findings", *(("new", "known", "fixed") if baselined else ()), "seconds")]
+    rows = [("tool", "verdict", "findings", *(("new", "known", "fixed") if baselined else ()), "seconds", "config")]
     for result in results:
         seconds = f"{result.seconds:.2f}" + (" (cached)" if result.cached else "")
         found = len(result.findings)
         standing = (str(len(result.new)), str(found - len(result.new)), str(result.fixed)) if baselined else ()
         if baselined and result.fixed is None:  # not reviewed: the tool did not run, or was stopped
             standing = ("-", "-", "-")
-        rows.append((result.tool, result.verdict.value, str(found), *standing, seconds))
+        rows.append((result.tool, result.verdict.value, str(found), *standing, seconds, result.config))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
