@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,33 @@ def test_constructor_takes_the_workspace_two_path_strings_the_incremental_switch
     for name, arg in args.items():
         assert len(_calls(arg["typeDef"], "withOptional")) <= 1, name
         assert arg.get("description"), name
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def test_the_toolchains_check_names_in_the_docs_are_the_modules(main_object: list[Any]) -> None:
+    """`dagger check` names a toolchain's checks <module>:<function>: the names docs/by-reference.md gives."""
+    module = json.loads((ROOT / "dagger.json").read_text(encoding="utf-8"))["name"]
+    functions = _functions(main_object)
+    checks = {name for name, chain in functions.items() if _calls(chain, "withCheck")}
+    generators = {name for name, chain in functions.items() if _calls(chain, "withGenerator")}
+    doc = (ROOT / "docs" / "by-reference.md").read_text(encoding="utf-8")
+    named = set(re.findall(rf"\b{re.escape(module)}:(\w[\w-]*)", doc))
+    assert {_kebab(name) for name in checks} <= named, "each check named as dagger check names it"
+    assert named <= {_kebab(name) for name in checks | generators}, "no name the module does not register"
+
+
+def test_the_customizations_in_the_docs_name_constructor_arguments(main_object: list[Any]) -> None:
+    constructor = _calls(main_object, "withConstructor")[0]["function"]
+    arguments = {arg["name"] for arg in _calls(constructor, "withArg")}
+    doc = (ROOT / "docs" / "by-reference.md").read_text(encoding="utf-8")
+    block = doc.split("tests/dagger/test_registration.py reads this block -->\n```json\n", 1)[1].split("```", 1)[0]
+    [entry] = json.loads(block)["toolchains"]
+    assert entry["name"] == json.loads((ROOT / "dagger.json").read_text(encoding="utf-8"))["name"]
+    for customization in entry["customizations"]:
+        assert customization["argument"] in arguments, customization
+        assert isinstance(customization["default"], str), "dagger.json takes every default as a string"
+    functions = _functions(main_object)
+    assert all(_kebab(name) in {_kebab(f) for f in functions} for name in entry["ignoreChecks"])
