@@ -33,7 +33,7 @@ from ..driver_common.state import State
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
 from .plan import Plan, Result, full_run_reason, make_plan, module_name
-from .similarities import RememberedPairs
+from .similarities import SharedWindows
 
 RECORD_FORMAT = "quality-gate-pylint-module/1"
 STATE_DIR = "quality-gate-incremental"  # under PYLINTHOME: the gate's pylint cache, locally and in Dagger
@@ -99,10 +99,9 @@ class IncrementalLinter(PyLinter):
             steps.contributions.start()
             asts = self._get_asts(iter(items), None, steps.progress)  # every module, as a full run: same side effects
             plan = make_plan(self, items, extra, writes.found, state)
-            pairs = self._remembered_pairs(steps, state.get(plan.pairs_key))
+            if steps.contributions.similarities is not None:
+                SharedWindows(steps.contributions.similarities).install()
             kept = self._lint_or_replay(asts, plan, steps)
-        if pairs is not None:
-            state.put(plan.pairs_key, {"pairs": pairs.used})
         for key, result in kept.items():
             state.put(key, result)
         state.put(plan.writers_key, {"names": sorted(plan.writers | writes.writers())})
@@ -114,16 +113,6 @@ class IncrementalLinter(PyLinter):
             "kept": len(kept),
             "seconds": round(time.perf_counter() - started, 3),
         }
-
-    @staticmethod
-    def _remembered_pairs(steps: Steps, stored: Result | None) -> RememberedPairs | None:
-        """duplicate-code's pairwise comparisons, from memory where both modules are unchanged."""
-        checker = steps.contributions.similarities
-        if checker is None:
-            return None
-        pairs = RememberedPairs(checker, dict(stored["pairs"]) if stored is not None else {})
-        pairs.install()
-        return pairs
 
     def _lint_or_replay(self, asts: dict[FileItem, nodes.Module | None], plan: Plan, steps: Steps) -> dict[str, Result]:
         """Each parsed module in turn, linted or replayed; the fresh results worth keeping, by key."""

@@ -48,7 +48,6 @@ class Plan:
     resolve: Resolve
     writers_key: str
     writers: frozenset[str]  # modules whose build writes into other modules, seen in earlier runs
-    pairs_key: str  # duplicate-code's comparisons of pairs of modules, remembered (see similarities.py)
 
     def kept(self, item: FileItem, result: Result) -> bool:
         """Keep a fresh result unless the module crashed pylint or loaded a module its key does not cover."""
@@ -78,7 +77,7 @@ def make_plan(
     }
     stored = {name: state.get(key) if known is not None else None for name, key in keys.items()}
     writers = frozenset(known["names"]) if known is not None else frozenset()
-    return Plan(keys, stored, graph, resolve, writers_key, writers, digest([common, "similarities"]))
+    return Plan(keys, stored, graph, resolve, writers_key, writers)
 
 
 def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:
