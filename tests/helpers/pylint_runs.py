@@ -20,6 +20,10 @@ from quality_gate.runner import Layout
 from .paths import CONFIG
 
 
+# What `python -m quality_gate.pylint_incremental` does, after a test's prelude.
+START_DRIVER = "from quality_gate.pylint_incremental.__main__ import main\nmain()"
+
+
 @dataclass(frozen=True)
 class PylintRun:
     """One run: its exit code and json2 report."""
@@ -47,15 +51,19 @@ class Tree:
         """Delete a file."""
         (self.root / name).unlink()
 
-    def run(self, incremental: bool, *extra: str) -> PylintRun:
-        """pylint as the gate runs it (the check's own arguments), full or through the driver."""
+    def run(self, incremental: bool, *extra: str, prelude: str = "") -> PylintRun:
+        """pylint as the gate runs it (the check's own arguments), full or through the driver.
+
+        `prelude`: Python run before the driver starts, in its process (a limit lowered, a function watched).
+        """
         layout = Layout(source=self.source, config=str(CONFIG), workdir=str(self.root))
         command = CHECKS["pylint"].command(layout, incremental=incremental)
         env = tool_environment()
         env["PYLINTHOME"] = str(self.home if incremental else self.home.with_name(self.home.name + "-full"))
         if command.uses_driver:
             env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
-        argv = [sys.executable, "-P", *command.argv[:2], *extra, *command.argv[2:]]
+        start = [*command.argv[:2]] if not prelude else ["-c", f"{prelude}\n{START_DRIVER}"]
+        argv = [sys.executable, "-P", *start, *extra, *command.argv[2:]]
         done = subprocess.run(argv, cwd=self.root, env=env, capture_output=True, text=True, check=False, timeout=300)
         assert done.stdout.strip(), f"no json2 report: exit {done.returncode}\n{done.stderr}"
         return PylintRun(done.returncode, json.loads(done.stdout))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers.generated_tree import generate
 from helpers.pylint_runs import Tree
 from quality_gate.pylint_incremental.linter import STATE_DIR
@@ -47,3 +48,49 @@ def test_the_state_grows_with_the_modules_not_with_their_pairs(tmp_path: Path) -
     large.same_as_full()
     assert sum(state_sizes(large)) < 2.3 * sum(state_sizes(small))
     assert max(state_sizes(large)) < 1.2 * max(state_sizes(small))
+
+
+# Counts the bytes the driver's digest() reads and writes the count on exit (the driver ends with os._exit).
+COUNT_HASHED = """
+import os
+from quality_gate.driver_common import hashing
+original, hashed = hashing.digest, [0]
+def digest(parts):
+    parts = list(parts)
+    hashed[0] += sum(len(part) for part in parts)
+    return original(parts)
+hashing.digest = digest
+from quality_gate.pylint_incremental import __main__ as start
+leave = start.leave
+def counted_leave(done):
+    with open(os.environ["HASHED_COUNT"], "w", encoding="utf-8") as file:
+        file.write(str(hashed[0]))
+    leave(done)
+start.leave = counted_leave
+"""
+
+
+def chain(tmp_path: Path, length: int) -> Tree:
+    """A package whose modules import each other in one long chain: each one's closure holds all before it."""
+    tree = Tree(tmp_path / f"chain-{length}", tmp_path / f"chain-{length}-home")
+    files = {"pkg/__init__.py": '"""A package."""\n', "pkg/m0000.py": '"""First."""\n\nVALUE = 0\n'}
+    for number in range(1, length):
+        files[f"pkg/m{number:04d}.py"] = (
+            f'"""Link {number}."""\n\nfrom pkg import m{number - 1:04d}\n\nVALUE = m{number - 1:04d}.VALUE + 1\n'
+        )
+    tree.write(files)
+    return tree
+
+
+def hashed_bytes(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> int:
+    count = tree.root.with_name(tree.root.name + "-hashed")
+    monkeypatch.setenv("HASHED_COUNT", str(count))
+    tree.run(True, prelude=COUNT_HASHED)
+    return int(count.read_text(encoding="utf-8"))
+
+
+def test_keying_reads_each_module_once_not_once_per_importer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module's key covers its closure; hashing each closure whole made keying grow with the square of a chain's
+    length (18 s of a cold run on 2,000 modules). Twice the chain must cost about twice the hashing."""
+    short, long = hashed_bytes(chain(tmp_path, 100), monkeypatch), hashed_bytes(chain(tmp_path, 200), monkeypatch)
+    assert long < 2.5 * short

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..driver_common.hashing import digest
 from .imports import Scan, scan
 
 INIT = "__init__"
@@ -46,11 +45,6 @@ class Graph:
                     seen.add(other)
                     todo.append(other)
         return seen
-
-    def closure_digest(self, name: str) -> str:
-        """One digest over every node of the closure: its name, file and content."""
-        closure = sorted(self.closure(name))
-        return digest(part for other in closure for part in (other, self.nodes[other].path, self.digests[other]))
 
 
 Resolve = Callable[[str], Node | None]  # a name not among the checked modules -> a file to follow, or None

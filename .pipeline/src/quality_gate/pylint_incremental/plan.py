@@ -13,6 +13,7 @@ from pylint.typing import FileItem
 
 from ..driver_common.hashing import digest
 from ..driver_common.state import State
+from .closures import Closures
 from .graph import Graph, Node, Resolve, Scanner, build
 from .keys import driver_digest, resolver, run_key
 from .scans import RememberedScans
@@ -45,6 +46,7 @@ class Plan:
     keys: dict[str, str]
     stored: dict[str, Result | None]
     graph: Graph
+    closures: Closures
     resolve: Resolve
     writers_key: str
     writers: frozenset[str]  # modules whose build writes into other modules, seen in earlier runs
@@ -53,11 +55,12 @@ class Plan:
         """Keep a fresh result unless the module crashed pylint or loaded a module its key does not cover."""
         if any(str(message["messageId"]).startswith("F") for message in result["messages"]):
             return False
-        closure = self.graph.closure(module_name(item))
+        name = module_name(item)
         for loaded, _, _ in result["loads"]:
-            if (loaded in self.graph.nodes and loaded not in closure) or (
-                loaded not in self.graph.nodes and self.resolve(loaded) is not None
-            ):
+            if loaded in self.graph.nodes:
+                if not self.closures.reaches(name, loaded):
+                    return False
+            elif self.resolve(loaded) is not None:
                 return False
         return True
 
@@ -68,16 +71,17 @@ def make_plan(
     """Keys from the run's key and each module's closure; results stored under them, if the writers are known."""
     resolve = resolver()
     graph = module_graph(items, writes, resolve, RememberedScans(state, driver_digest()))
+    closures = Closures(graph, [module_name(item) for item in items])
     common = run_key(linter, items, extra)
     writers_key = digest([common, "writers"])
     known = state.get(writers_key)  # without it no loads can be replayed faithfully: everything is linted
     keys = {
-        item.name: digest([common, item.name, item.filepath, item.modpath, graph.closure_digest(module_name(item))])
+        item.name: digest([common, item.name, item.filepath, item.modpath, closures.digest(module_name(item))])
         for item in items
     }
     stored = {name: state.get(key) if known is not None else None for name, key in keys.items()}
     writers = frozenset(known["names"]) if known is not None else frozenset()
-    return Plan(keys, stored, graph, resolve, writers_key, writers)
+    return Plan(keys, stored, graph, closures, resolve, writers_key, writers)
 
 
 def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:
