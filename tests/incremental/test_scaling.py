@@ -94,3 +94,16 @@ def test_keying_reads_each_module_once_not_once_per_importer(tmp_path: Path, mon
     length (18 s of a cold run on 2,000 modules). Twice the chain must cost about twice the hashing."""
     short, long = hashed_bytes(chain(tmp_path, 100), monkeypatch), hashed_bytes(chain(tmp_path, 200), monkeypatch)
     assert long < 2.5 * short
+
+
+# Lowers the stored entries' limit, as if the tree had more modules than the state's limit allows for.
+FEW_ENTRIES = "from quality_gate.driver_common import state\nstate.MAX_ENTRIES = 10\n"
+
+
+def test_a_tree_with_more_entries_than_the_limit_keeps_every_modules_result(tmp_path: Path) -> None:
+    """A result and an import scan per module: 10,000 modules need 20,000 entries, over the 8,192 kept. Pruning to
+    the limit deleted results the next run needed, and an unchanged tree was linted again."""
+    tree = generated(tmp_path, 2, 10)
+    tree.run(True, prelude=FEW_ENTRIES)
+    tree.run(True, prelude=FEW_ENTRIES)
+    assert tree.last_run()["linted"] == []

@@ -14,7 +14,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-MAX_ENTRIES = 8192  # per store, least recently used first; pylint keeps a scan and a result per module (~4,000 modules)
+# Per store, least recently used first: at least this many, and twice what the run that prunes used (pylint keeps a
+# scan and a result per module: a tree of 10,000 modules uses 20,000 entries, and a lower limit would delete
+# results the next run needs).
+MAX_ENTRIES = 8192
 
 
 class State:
@@ -55,9 +58,9 @@ class State:
                 with contextlib.suppress(OSError):
                     Path(temporary).unlink()
 
-    def prune(self) -> None:
-        """Forget the least recently used entries beyond MAX_ENTRIES."""
-        prune(self.directory, MAX_ENTRIES)
+    def prune(self, used: int = 0) -> None:
+        """Forget the least recently used entries beyond MAX_ENTRIES or twice the `used` entries of this run."""
+        prune(self.directory, max(MAX_ENTRIES, 2 * used))
 
 
 def prune(directory: Path, keep: int) -> None:

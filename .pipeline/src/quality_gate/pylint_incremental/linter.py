@@ -105,7 +105,7 @@ class IncrementalLinter(PyLinter):
         for key, result in kept.items():
             state.put(key, result)
         state.put(plan.writers_key, {"names": sorted(plan.writers | writes.writers())})
-        state.prune()
+        state.prune(used=2 * len(items) + 1)  # a result and an import scan per module, and the writers
         return {
             "mode": "incremental",
             "modules": len(items),
