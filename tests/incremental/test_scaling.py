@@ -6,7 +6,10 @@ closures, what it stores is checked before it is used, and a tree too big for it
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers.generated_tree import generate
@@ -106,4 +109,36 @@ def test_a_tree_with_more_entries_than_the_limit_keeps_every_modules_result(tmp_
     tree = generated(tmp_path, 2, 10)
     tree.run(True, prelude=FEW_ENTRIES)
     tree.run(True, prelude=FEW_ENTRIES)
+    assert tree.last_run()["linted"] == []
+
+
+def emptied(result: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def mistyped(result: dict[str, Any]) -> dict[str, Any]:
+    """Every field of every kind of entry kept, each holding a value of another shape."""
+    wrong: dict[str, Any] = {
+        "messages": [{"messageId": "Z0000"}],
+        "statements": "many",
+        "loads": [["pkg"]],
+        "contribution": {"linesets": [{"name": 1}]},
+        "names": [1],
+        "scan": {"names": "pkg"},
+    }
+    return {field: wrong.get(field, value) for field, value in result.items()}
+
+
+@pytest.mark.parametrize("forge", [emptied, mistyped])
+def test_a_forged_entry_with_a_valid_key_is_a_miss(tmp_path: Path, forge: Callable[[Any], Any]) -> None:
+    """Every stored entry (results, import scans, the writers) rewritten under its own valid key and format: each
+    is recomputed, and the run gives a full run's result (it used to end in a KeyError traceback, every run)."""
+    tree = generated(tmp_path, 2, 10)
+    tree.same_as_full()
+    for path in (tree.home / STATE_DIR / "modules").glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({**record, "result": forge(record["result"])}), encoding="utf-8")
+    tree.same_as_full()
+    assert len(tree.last_run()["linted"]) == 2 * 11
+    tree.same_as_full()
     assert tree.last_run()["linted"] == []

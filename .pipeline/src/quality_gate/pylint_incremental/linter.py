@@ -32,7 +32,8 @@ from pylint.utils import FileState
 from ..driver_common.state import State
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
-from .plan import Plan, Result, full_run_reason, make_plan, module_name
+from .plan import Plan, full_run_reason, make_plan, module_name
+from .records import Result
 from .similarities import SharedWindows
 
 RECORD_FORMAT = "quality-gate-pylint-module/1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pylint.lint import PyLinter
 from pylint.reporters.json_reporter import JSON2Reporter
@@ -13,12 +12,12 @@ from pylint.typing import FileItem
 
 from ..driver_common.hashing import digest
 from ..driver_common.state import State
+from . import records
 from .closures import Closures
 from .graph import Graph, Node, Resolve, Scanner, build
 from .keys import driver_digest, resolver, run_key
+from .records import Result
 from .scans import RememberedScans
-
-Result = dict[str, Any]  # one module's stored result (JSON), see linter.IncrementalLinter.lint_one
 
 
 def full_run_reason(linter: PyLinter) -> str | None:
@@ -74,14 +73,13 @@ def make_plan(
     closures = Closures(graph, [module_name(item) for item in items])
     common = run_key(linter, items, extra)
     writers_key = digest([common, "writers"])
-    known = state.get(writers_key)  # without it no loads can be replayed faithfully: everything is linted
+    known = records.writers(state.get(writers_key))  # without it no loads can be replayed faithfully: all linted
     keys = {
         item.name: digest([common, item.name, item.filepath, item.modpath, closures.digest(module_name(item))])
         for item in items
     }
-    stored = {name: state.get(key) if known is not None else None for name, key in keys.items()}
-    writers = frozenset(known["names"]) if known is not None else frozenset()
-    return Plan(keys, stored, graph, closures, resolve, writers_key, writers)
+    stored = {name: records.result(state.get(key)) if known is not None else None for name, key in keys.items()}
+    return Plan(keys, stored, graph, closures, resolve, writers_key, known or frozenset())
 
 
 def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:

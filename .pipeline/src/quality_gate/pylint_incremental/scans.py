@@ -11,6 +11,7 @@ from typing import Any
 
 from ..driver_common.hashing import digest
 from ..driver_common.state import State
+from . import records
 from .imports import Scan, scan
 
 
@@ -23,8 +24,8 @@ class RememberedScans:  # pylint: disable=too-few-public-methods  # a memo behin
 
     def __call__(self, data: bytes, name: str, package: bool) -> Scan | None:
         key = digest(["import scan", self.driver, name, str(package), hashlib.sha256(data).hexdigest()])
-        stored = self.state.get(key)
-        if stored is not None and "scan" in stored:
+        stored = records.scan(self.state.get(key))
+        if stored is not None:
             return _scan(stored["scan"])
         found = scan(data, name, package)
         self.state.put(key, {"scan": _record(found)})
