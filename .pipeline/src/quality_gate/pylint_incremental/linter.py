@@ -102,33 +102,40 @@ class IncrementalLinter(PyLinter):
             plan = make_plan(self, items, extra, writes.found, state)
             if steps.contributions.similarities is not None:
                 SharedWindows(steps.contributions.similarities).install()
-            kept = self._lint_or_replay(asts, plan, steps)
-        for key, result in kept.items():
-            state.put(key, result)
-        state.put(plan.writers_key, {"names": sorted(plan.writers | writes.writers())})
+            linted, kept = self._lint_or_replay(asts, plan, steps)
+        state.put(plan.writers_key, {"names": sorted((plan.writers or frozenset()) | writes.writers())})
         state.prune(used=2 * len(items) + 1)  # a result and an import scan per module, and the writers
         return {
             "mode": "incremental",
             "modules": len(items),
-            "linted": sorted(name for name, result in plan.stored.items() if result is None),
-            "kept": len(kept),
+            "linted": sorted(linted),
+            "kept": kept,
             "seconds": round(time.perf_counter() - started, 3),
         }
 
-    def _lint_or_replay(self, asts: dict[FileItem, nodes.Module | None], plan: Plan, steps: Steps) -> dict[str, Result]:
-        """Each parsed module in turn, linted or replayed; the fresh results worth keeping, by key."""
-        kept: dict[str, Result] = {}
+    def _lint_or_replay(
+        self, asts: dict[FileItem, nodes.Module | None], plan: Plan, steps: Steps
+    ) -> tuple[list[str], int]:
+        """Each parsed module in turn, linted or replayed; the modules linted, and how many fresh results were kept.
+
+        A result is read when its module's turn comes, and a fresh one stored at once: holding every module's
+        result until the end took memory that grew with the tree (a fifth more than pylint's own on 2,000 modules).
+        """
+        linted, kept = [], 0
         for item, module in asts.items():
-            stored = plan.stored[item.name]
+            stored = plan.stored(item)
+            if stored is None:
+                linted.append(item.name)
             if module is None:
                 continue
             if stored is not None:
-                self._replay(item, module, stored, steps, plan.writers)
+                self._replay(item, module, stored, steps, plan.writers or frozenset())
                 continue
             fresh = self._lint_one(item, module, steps)
             if plan.kept(item, fresh):
-                kept[plan.keys[item.name]] = fresh
-        return kept
+                plan.state.put(plan.keys[item.name], fresh)
+                kept += 1
+        return linted, kept
 
     def _lint_one(self, item: FileItem, module: nodes.Module, steps: Steps) -> Result:
         """Lint one module as a full run does, and what to keep of it."""

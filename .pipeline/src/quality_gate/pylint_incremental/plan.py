@@ -39,16 +39,22 @@ def full_run_reason(linter: PyLinter) -> str | None:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Each module's key and stored result (None: lint it), the graph behind the keys, the writers known."""
+class Plan:  # pylint: disable=too-many-instance-attributes  # what deciding and keeping share, stated once
+    """Each module's key, the graph behind the keys, the writers known, and the state the results are read from."""
 
     keys: dict[str, str]
-    stored: dict[str, Result | None]
     graph: Graph
     closures: Closures
     resolve: Resolve
+    state: State
     writers_key: str
-    writers: frozenset[str]  # modules whose build writes into other modules, seen in earlier runs
+    writers: frozenset[str] | None  # modules whose build writes into others, seen before; None: all are linted
+
+    def stored(self, item: FileItem) -> Result | None:
+        """The module's stored result (None: lint it), read when its turn comes: one result in memory at a time."""
+        if self.writers is None:  # without them no loads can be replayed faithfully
+            return None
+        return records.result(self.state.get(self.keys[item.name]))
 
     def kept(self, item: FileItem, result: Result) -> bool:
         """Keep a fresh result unless the module crashed pylint or loaded a module its key does not cover."""
@@ -67,19 +73,18 @@ class Plan:
 def make_plan(
     linter: PyLinter, items: Sequence[FileItem], extra: Sequence[str], writes: set[tuple[str, str]], state: State
 ) -> Plan:
-    """Keys from the run's key and each module's closure; results stored under them, if the writers are known."""
+    """Keys from the run's key and each module's closure, and the writers known."""
     resolve = resolver()
     graph = module_graph(items, writes, resolve, RememberedScans(state, driver_digest()))
     closures = Closures(graph, [module_name(item) for item in items])
     common = run_key(linter, items, extra)
     writers_key = digest([common, "writers"])
-    known = records.writers(state.get(writers_key))  # without it no loads can be replayed faithfully: all linted
     keys = {
         item.name: digest([common, item.name, item.filepath, item.modpath, closures.digest(module_name(item))])
         for item in items
     }
-    stored = {name: records.result(state.get(key)) if known is not None else None for name, key in keys.items()}
-    return Plan(keys, stored, graph, closures, resolve, writers_key, known or frozenset())
+    writers = records.writers(state.get(writers_key))
+    return Plan(keys, graph, closures, resolve, state, writers_key, writers)
 
 
 def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:
