@@ -19,17 +19,17 @@ from quality_gate.runner import Layout
 
 from .paths import CONFIG
 
-
 # What `python -m quality_gate.pylint_incremental` does, after a test's prelude.
 START_DRIVER = "from quality_gate.pylint_incremental.__main__ import main\nmain()"
 
 
 @dataclass(frozen=True)
 class PylintRun:
-    """One run: its exit code and json2 report."""
+    """One run: its exit code, json2 report and what it said on stderr."""
 
     exit_code: int
     report: dict[str, Any]
+    stderr: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Tree:
         argv = [sys.executable, "-P", *start, *extra, *command.argv[2:]]
         done = subprocess.run(argv, cwd=self.root, env=env, capture_output=True, text=True, check=False, timeout=300)
         assert done.stdout.strip(), f"no json2 report: exit {done.returncode}\n{done.stderr}"
-        return PylintRun(done.returncode, json.loads(done.stdout))
+        return PylintRun(done.returncode, json.loads(done.stdout), done.stderr)
 
     def last_run(self) -> dict[str, Any]:
         """What the driver says its last run did."""

@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 from helpers.generated_tree import generate
+from helpers.paths import CONFIG
 from helpers.pylint_runs import Tree
+from quality_gate.checks import CHECKS
+from quality_gate.pylint_identity import differences
 from quality_gate.pylint_incremental.linter import STATE_DIR
+from quality_gate.runner import Execution, Layout
 
 # A module of the generated tree that no other imports, and one of the core package that many import.
 LEAF, CORE = "src/p002/m011.py", "src/p000/m000.py"
@@ -142,3 +146,23 @@ def test_a_forged_entry_with_a_valid_key_is_a_miss(tmp_path: Path, forge: Callab
     assert len(tree.last_run()["linted"]) == 2 * 11
     tree.same_as_full()
     assert tree.last_run()["linted"] == []
+
+
+# Lowers the number of modules the driver takes, as if the tree were bigger than it measured itself for.
+FEW_MODULES = "from quality_gate.pylint_incremental import plan\nplan.MAX_MODULES = 5\n"
+
+
+def test_a_tree_too_big_for_the_driver_gets_a_plain_run_and_the_user_is_told(tmp_path: Path) -> None:
+    """Over the driver's limit, pylint runs in full with nothing kept: a full run's report, the reason in
+    last-run.json, and a line on stderr that the gate's pylint check puts in pylint's summary line."""
+    tree = generated(tmp_path, 2, 10)
+    run, full = tree.run(True, prelude=FEW_MODULES), tree.run(False)
+    assert differences(run.report, full.report) == []
+    assert run.exit_code == full.exit_code
+    reason = "22 modules, more than the 5 its incremental driver takes"
+    assert tree.last_run() == {"mode": "full", "reason": reason}
+    assert not (tree.home / STATE_DIR / "modules").exists()
+    assert run.stderr == f"quality-gate: pylint ran in full: {reason}\n"
+    layout = Layout(source=tree.source, config=str(CONFIG), workdir=str(tree.root))
+    outcome = CHECKS["pylint"].interpret(Execution(run.exit_code, json.dumps(run.report), run.stderr, 1.0), layout)
+    assert outcome.headline == f"pylint failed: 4 findings, rated 9.39/10; pylint ran in full: {reason}"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Listing, Verdict, count
+from ..pylint_incremental import NOTE_PREFIX
 from ..runner import Execution, Layout, Tool
 from .base import Check, OutputError, Reading, load_json, path_pattern, relative, unreadable
 from .config import ini_lacks
@@ -88,6 +89,7 @@ class Pylint(Check):
         rated = "" if score is None else f"Your code has been rated at {score:.2f}/10"
         listing = Listing(tuple(f"{f.position}: {f.rule}: {f.message}" for f in findings), rated)
         detail = count(len(findings), "finding") + ("" if score is None else f", rated {score:.2f}/10")
+        detail += "".join(f"; {note}" for note in _driver_notes(execution.stderr))
         return Reading(Verdict.BROKEN if wrong_config else verdict, findings, listing, reason, detail)
 
 
@@ -111,6 +113,11 @@ def _report(stdout: str) -> dict[str, Any]:
     if not isinstance(report.get("statistics", {}), dict):
         raise OutputError("pylint's json2 'statistics' is not an object")
     return report
+
+
+def _driver_notes(stderr: str) -> list[str]:
+    """What the incremental driver tells the user (a tree too big for it): shown in the summary, not only the log."""
+    return [line.removeprefix(NOTE_PREFIX) for line in stderr.splitlines() if line.startswith(NOTE_PREFIX)]
 
 
 def _score(report: dict[str, Any]) -> float | None:

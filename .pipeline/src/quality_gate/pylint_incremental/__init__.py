@@ -9,3 +9,6 @@ toolbox). See docs/incremental-pylint.md for the design and what makes it fall b
 # Set by the runners to the sys.path entry they added so that the tool's interpreter imports this package: the
 # driver takes it off again before pylint starts (see __main__.py and quality_gate/driver.py).
 DRIVER_ROOT_VARIABLE = "QUALITY_GATE_DRIVER_ROOT"
+
+# Starts a line the driver writes on stderr for the user: the gate's pylint check shows it in pylint's summary.
+NOTE_PREFIX = "quality-gate: "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ from pylint.typing import FileItem
 from pylint.utils import FileState
 
 from ..driver_common.state import State
+from . import NOTE_PREFIX
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
-from .plan import Plan, full_run_reason, make_plan, module_name
+from .plan import Plan, full_run_reason, make_plan, module_name, too_many
 from .records import Result
 from .similarities import SharedWindows
 
@@ -69,9 +71,14 @@ class IncrementalLinter(PyLinter):
             extra = list(dict.fromkeys(discover_package_path(f, self.config.source_roots) for f in files_or_modules))
             items, reason = self._file_items(files_or_modules, extra)
             if items is not None:
-                with augmented_sys_path(extra):
-                    log.write(self._check_incrementally(items, extra, State(log.directory / "modules", RECORD_FORMAT)))
-                return
+                reason = too_many(len(items))
+                if reason is None:
+                    with augmented_sys_path(extra):
+                        state = State(log.directory / "modules", RECORD_FORMAT)
+                        log.write(self._check_incrementally(items, extra, state))
+                    return
+                # Every run of this tree costs a full one: the user is told why, not only the log.
+                print(f"{NOTE_PREFIX}pylint ran in full: {reason}", file=sys.stderr)
         log.write({"mode": "full", "reason": reason})
         super().check(files_or_modules)
 

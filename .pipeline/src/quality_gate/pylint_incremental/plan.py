@@ -19,6 +19,20 @@ from .keys import driver_digest, resolver, run_key
 from .records import Result
 from .scans import RememberedScans
 
+# Above this many modules pylint runs plainly, and says so. Measured on the generated trees of few-line modules
+# (benchmarks/results/2026-12-04-*): plain pylint peaks at about 44 MB plus 11.4 KB a module (158 MB at 10,000),
+# the driver at 1.24 times that, and all it adds grows with the modules but for which module's closure holds which
+# (closures.py: a bit per pair of modules, half of them, 6 MB at 10,000). At 40,000 those bits take 100 MB and the
+# driver about 1.45 times pylint's memory, under the 1.5 it is held to; beyond, they would take it over.
+MAX_MODULES = 40_000
+
+
+def too_many(modules: int) -> str | None:
+    """Why a tree of `modules` modules is too big for the driver, or None."""
+    if modules <= MAX_MODULES:
+        return None
+    return f"{modules:,} modules, more than the {MAX_MODULES:,} its incremental driver takes"
+
 
 def full_run_reason(linter: PyLinter) -> str | None:
     """Why this run cannot be incremental (a setting whose effect no key covers), or None."""
