@@ -129,6 +129,7 @@ def mistyped(result: dict[str, Any]) -> dict[str, Any]:
         "contribution": {"linesets": [{"name": 1}]},
         "names": [1],
         "scan": {"names": "pkg"},
+        "pairs": {"first second": [[1]]},
     }
     return {field: wrong.get(field, value) for field, value in result.items()}
 

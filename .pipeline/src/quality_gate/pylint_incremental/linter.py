@@ -31,7 +31,7 @@ from pylint.typing import FileItem
 from pylint.utils import FileState
 
 from ..driver_common.state import State
-from . import NOTE_PREFIX
+from . import NOTE_PREFIX, records
 from .contributions import Contributions
 from .effects import Loads, Writes, unique
 from .plan import Plan, full_run_reason, make_plan, module_name, too_many
@@ -107,9 +107,10 @@ class IncrementalLinter(PyLinter):
             steps.contributions.start()
             asts = self._get_asts(iter(items), None, steps.progress)  # every module, as a full run: same side effects
             plan = make_plan(self, items, extra, writes.found, state)
-            if steps.contributions.similarities is not None:
-                SharedWindows(steps.contributions.similarities).install()
+            pairs = self._shared_windows(steps, state.get(plan.pairs_key))
             linted, kept = self._lint_or_replay(asts, plan, steps)
+        if pairs is not None and pairs.used is not None:
+            state.put(plan.pairs_key, {"pairs": pairs.used})
         state.put(plan.writers_key, {"names": sorted((plan.writers or frozenset()) | writes.writers())})
         state.prune(used=2 * len(items) + 1)  # a result and an import scan per module, and the writers
         return {
@@ -119,6 +120,16 @@ class IncrementalLinter(PyLinter):
             "kept": kept,
             "seconds": round(time.perf_counter() - started, 3),
         }
+
+    @staticmethod
+    def _shared_windows(steps: Steps, stored: dict[str, Any] | None) -> SharedWindows | None:
+        """duplicate-code over the pairs that can match, from memory where both modules are unchanged."""
+        checker = steps.contributions.similarities
+        if checker is None:
+            return None
+        windows = SharedWindows(checker, records.pairs(stored) or {})
+        windows.install()
+        return windows
 
     def _lint_or_replay(
         self, asts: dict[FileItem, nodes.Module | None], plan: Plan, steps: Steps

@@ -63,6 +63,7 @@ class Plan:  # pylint: disable=too-many-instance-attributes  # what deciding and
     state: State
     writers_key: str
     writers: frozenset[str] | None  # modules whose build writes into others, seen before; None: all are linted
+    pairs_key: str  # duplicate-code's answers for pairs of modules, remembered (see similarities.py)
 
     def stored(self, item: FileItem) -> Result | None:
         """The module's stored result (None: lint it), read when its turn comes: one result in memory at a time."""
@@ -98,7 +99,7 @@ def make_plan(
         for item in items
     }
     writers = records.writers(state.get(writers_key))
-    return Plan(keys, graph, closures, resolve, state, writers_key, writers)
+    return Plan(keys, graph, closures, resolve, state, writers_key, writers, digest([common, "similarities"]))
 
 
 def module_graph(items: Sequence[FileItem], writes: set[tuple[str, str]], resolve: Resolve, scanner: Scanner) -> Graph:

@@ -56,6 +56,19 @@ def scan(stored: dict[str, Any] | None) -> dict[str, Any] | None:
     return stored if shaped else None
 
 
+def pairs(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """duplicate-code's remembered answers: "digest digest" -> lists of five line numbers."""
+    if stored is None or not isinstance(stored.get("pairs"), dict):
+        return None
+    answers = stored["pairs"].values()
+    shaped = all(
+        isinstance(answer, list)
+        and all(isinstance(numbers, list) and len(numbers) == 5 and all(map(_integer, numbers)) for numbers in answer)
+        for answer in answers
+    )
+    return dict(stored["pairs"]) if shaped else None
+
+
 def _message(message: Any) -> bool:
     """A message as JSON2Reporter.serialize wrote it, that its deserialize and pylint's Message accept."""
     if not isinstance(message, dict):
