@@ -1,12 +1,15 @@
 """Benchmark of the quality gate's local runner on pinned real code bases (rich, requests, werkzeug from PyPI).
 
-Usage: .venv/bin/python benchmarks/run.py [--reps 3] [--edits 10] [--sections speed identity] [--work DIR]
+Usage: .venv/bin/python benchmarks/run.py [--reps 3] [--edits 10] [--sections speed generated identity]
+       [--sizes 20 200 2000 10000] [--large-reps 1] [--work DIR]
 
 In one run, REPS repetitions, medians of paired ratios:
 - rich: each tool called directly with the arguments our checks use (cold caches), each through our CLI,
   run-all cold (a first run: fresh caches, result cache on), with nothing changed, and after a one-module
   edit of a leaf and of the module most others import (incremental pylint);
 - requests and werkzeug: run-all cold against each tool called directly;
+- generated trees of 20 to 10,000 small modules: pylint through the incremental driver against plain pylint,
+  cold and after a one-line edit, time and peak memory; run-all on the largest;
 - identity: EDITS single-module edits of rich (a leaf, the most imported module, one in an import cycle, then
   random ones) and a few of the others, each incremental pylint run compared with a full run.
 Prints tables, the ratios and whether each target is met. Not a test.
@@ -46,13 +49,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stolen = Steal()
     print(_machine(), flush=True)
     print(f"config: {setup.config}; code bases: {', '.join(base.label for base in CODEBASES)}", flush=True)
+    sys.path.insert(1, str(ROOT / "tests"))  # the generated tree's generator is the tests' (helpers)
     sections = importlib.import_module("sections")  # these import quality_gate: once --pythonpath is on sys.path
     identity_run = importlib.import_module("identity_run")
+    generated = importlib.import_module("generated")
     failures = 0
     if "speed" in options.sections:
         sections.rich_section(setup, work, options.reps)
         for code_base in CODEBASES[1:]:
             sections.cold_section(setup, work, code_base, options.reps)
+    if "generated" in options.sections:
+        generated.generated_section(setup, work, options.sizes, options.reps, options.large_reps)
     if "identity" in options.sections:
         failures += identity_run.identity_section(setup, work, RICH, options.edits, random.Random(options.seed))
         for code_base in CODEBASES[1:]:
@@ -70,8 +77,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--other-edits", type=int, default=3, help="identity: edits of each other code base")
     parser.add_argument("--seed", type=int, default=16, help="the random edits' seed (default 16)")
     parser.add_argument(
-        "--sections", nargs="+", choices=("speed", "identity"), default=["speed", "identity"], help="what to run"
+        "--sections",
+        nargs="+",
+        choices=("speed", "generated", "identity"),
+        default=["speed", "generated", "identity"],
+        help="what to run",
     )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=int,
+        choices=(20, 200, 2000, 10000),
+        default=[20, 200, 2000, 10000],
+        help="generated: the trees' numbers of modules (default all)",
+    )
+    parser.add_argument("--large-reps", type=int, default=1, help="generated: repetitions of 10,000 modules (1)")
     default_work = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quality-gate-bench"
     parser.add_argument("--work", default=str(default_work), help=f"downloads, trees, caches (default {default_work})")
     parser.add_argument("--config", default=str(ROOT / ".config"), help="the tools' configuration (default .config)")
