@@ -59,7 +59,7 @@ class Runs:
 
     def median(self, name: str, measure: str) -> float:
         """The median of one measure (seconds, cpu, peak_mb)."""
-        return statistics.median(getattr(run, measure) for run in self.runs[name])
+        return float(statistics.median(getattr(run, measure) for run in self.runs[name]))
 
 
 def measured(argv: list[str], cwd: Path, env: dict[str, str]) -> Run:
@@ -111,18 +111,25 @@ def generated_section(setup: Setup, work: Path, sizes: list[int], reps: int, lar
         for rep in range(1, count + 1):
             print(f"repetition {rep}/{count}", flush=True)
             homes = {mode: fresh(work / "caches" / f"generated-{size}-{mode}") for mode in commands}
-            order = list(commands) if rep % 2 else list(reversed(commands))
-            for mode in order:
-                argv, env = commands[mode]
-                runs.record(f"{mode}, cold", pylint_run(argv, tree, {**env, "PYLINTHOME": str(homes[mode])}))
-            _edit(leaf, rep)
-            for mode in order:
-                argv, env = commands[mode]
-                home = {**env, "PYLINTHOME": str(homes[mode])}
-                runs.record(f"{mode}, after the edit", pylint_run(argv, tree, home))
+            _repetition(commands, homes, leaf, rep, runs)
         _report(size, runs, work)
         if size == max(sizes):
             _run_all(setup, work, tree, runs)
+
+
+def _repetition(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # one repetition's context
+    commands: dict[str, tuple[list[str], dict[str, str]]], homes: dict[str, Path], leaf: Path, rep: int, runs: Runs
+) -> None:
+    """Both modes cold, then both after a one-line edit of the leaf; in reverse order every other repetition."""
+    tree = leaf.parents[2]
+    order = list(commands) if rep % 2 else list(reversed(commands))
+    for mode in order:
+        argv, env = commands[mode]
+        runs.record(f"{mode}, cold", pylint_run(argv, tree, {**env, "PYLINTHOME": str(homes[mode])}))
+    _edit(leaf, rep)
+    for mode in order:
+        argv, env = commands[mode]
+        runs.record(f"{mode}, after the edit", pylint_run(argv, tree, {**env, "PYLINTHOME": str(homes[mode])}))
 
 
 def _edit(path: Path, rep: int) -> None:

@@ -116,7 +116,7 @@ def test_a_tree_with_more_entries_than_the_limit_keeps_every_modules_result(tmp_
     assert tree.last_run()["linted"] == []
 
 
-def emptied(result: dict[str, Any]) -> dict[str, Any]:
+def emptied(_result: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 

@@ -46,7 +46,7 @@ class SharedWindows:
         self.checker = checker
         self.known = known
         self.used: Pairs | None = {}  # what this run compared or reused, next run's memory; None: too many
-        self.original: Callable[[], Iterator[Commonality]] = checker._iter_sims  # pylint: disable=protected-access
+        self.original: Callable[[], Iterator[Commonality]] = checker._iter_sims
 
     def install(self) -> None:
         """From now on, pylint's close() iterates through this."""
@@ -61,30 +61,23 @@ class SharedWindows:
             yield from self.original()
             return
         hashes = [hash_lineset(line_set, min_lines) for line_set in line_sets]
-        couples = [_consecutive(hashed) for hashed in hashes]
-        holders: dict[tuple[int, int], list[int]] = {}
-        for index, held in enumerate(couples):
-            for couple in held:
-                holders.setdefault(couple, []).append(index)
         limit = sum(len(line_set.stripped_lines) for line_set in line_sets) // LINES_PER_PAIR
         digests: dict[int, str] = {}
-        for first, held in enumerate(couples):
-            partners = {other for couple in held for other in holders[couple] if other > first}
-            for second in sorted(partners):
-                if self.used is not None and len(self.used) >= limit:
-                    self.used = None  # more pairs than the memory may hold: compare them as pylint does
-                if self.used is None:
-                    yield from self._compare(first, second, hashes)
-                    continue
-                for index in (first, second):
-                    if index not in digests:
-                        digests[index] = lineset_digest(line_sets[index])
-                key = f"{digests[first]} {digests[second]}"
-                if key not in self.known:
-                    self.known[key] = [_numbers(common) for common in self._compare(first, second, hashes)] or NOTHING
-                self.used[key] = self.known[key]
-                for numbers in self.known[key]:
-                    yield _commonality(numbers, line_sets[first], line_sets[second])
+        for first, second in _candidates(hashes):
+            if self.used is not None and len(self.used) >= limit:
+                self.used = None  # more pairs than the memory may hold: compare them as pylint does
+            if self.used is None:
+                yield from self._compare(first, second, hashes)
+                continue
+            for index in (first, second):
+                if index not in digests:
+                    digests[index] = lineset_digest(line_sets[index])
+            key = f"{digests[first]} {digests[second]}"
+            if key not in self.known:
+                self.known[key] = [_numbers(common) for common in self._compare(first, second, hashes)] or NOTHING
+            self.used[key] = self.known[key]
+            for numbers in self.known[key]:
+                yield _commonality(numbers, line_sets[first], line_sets[second])
 
     def _compare(self, first: int, second: int, hashes: list[LineSetHashResult]) -> Iterator[Commonality]:
         line_sets = self.checker.linesets
@@ -98,6 +91,19 @@ def lineset_digest(line_set: LineSet) -> str:
     stripped = [[int(spec.line_number), spec.text] for spec in line_set.stripped_lines]
     data = json.dumps([line_set.real_lines, stripped]).encode("utf-8", "surrogateescape")
     return hashlib.sha256(data).hexdigest()
+
+
+def _candidates(hashes: list[LineSetHashResult]) -> Iterator[tuple[int, int]]:
+    """The pairs of LineSets (by index, in pylint's order) that hold a same couple of consecutive window hashes."""
+    couples = [_consecutive(hashed) for hashed in hashes]
+    holders: dict[tuple[int, int], list[int]] = {}
+    for index, held in enumerate(couples):
+        for couple in held:
+            holders.setdefault(couple, []).append(index)
+    for first, held in enumerate(couples):
+        partners = {other for couple in held for other in holders[couple] if other > first}
+        for second in sorted(partners):
+            yield first, second
 
 
 def _consecutive(hashed: LineSetHashResult) -> set[tuple[int, int]]:
