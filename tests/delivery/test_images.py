@@ -24,8 +24,8 @@ IMAGES_FILE = REPO / ".docker" / "images.yml"
 PINNED = re.compile(r"(?P<name>[a-z0-9./-]+):(?P<tag>[A-Za-z0-9._-]+)@sha256:[0-9a-f]{64}")
 # Where an image can be named: the delivery files and the module's source.
 DELIVERY = [".gitlab-ci.yml", ".docker/gitlab-ci-dind.yml", ".docker/Dockerfile", "makefile", "dagger.json"]
-# An image reference by name and tag (a host and port, `docker:2376`, is not one).
-IMAGE_WORDS = re.compile(r"\b(?:python|debian|docker(?:/dockerfile)?|alpine|ubuntu):(?!\d+\b)[0-9a-z][\w.-]*")
+# An image reference by name and tag (a host and port, `docker:2376`, is not one; `docker:29.1.3-cli` is).
+IMAGE_WORDS = re.compile(r"\b(?:python|debian|docker(?:/dockerfile)?|alpine|ubuntu):(?!\d+(?![\w.-]))[0-9a-z][\w.-]*")
 
 
 def pinned() -> dict[str, str]:
@@ -82,6 +82,8 @@ def test_nothing_else_names_an_image(path: str) -> None:
 
 
 def test_the_word_search_finds_an_image(tmp_path: Path) -> None:
-    """The control: the same search sees an image where one is named."""
+    """The control: the same search sees an image where one is named, a tag that starts with a digit too."""
     assert IMAGE_WORDS.findall((REPO / ".docker" / "images.yml").read_text(encoding="utf-8"))
+    named = "image: docker:29.1.3-cli\nservices: [docker:dind]\nvariables: {DOCKER_HOST: tcp://docker:2376}\n"
+    assert IMAGE_WORDS.findall(named) == ["docker:29.1.3-cli", "docker:dind"]
     del tmp_path
