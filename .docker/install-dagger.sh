@@ -14,9 +14,11 @@
 #                       download host: https://dl.dagger.io/dagger/releases/0.21.11
 #   DAGGER_BASE_URL     a folder of releases laid out like GitHub's: /v<version>
 #                       is appended (default https://github.com/dagger/dagger/releases/download)
-# Used by .docker/Dockerfile (build stage) and by the GitLab CI jobs, so both
-# install the CLI the same, verified way. POSIX sh: runs on Debian and on the
-# Alpine-based docker:*-cli image (curl or busybox wget).
+# Used by .docker/Dockerfile (build stage) and by the GitLab CI component,
+# which carries this file verbatim (templates/quality-gate.yml: it runs in
+# projects that have none of this repository's files; a test keeps the two
+# equal), so both install the CLI the same, verified way. POSIX sh: runs on
+# Debian and on the Alpine-based docker:*-cli image (curl or busybox wget).
 set -eu
 
 usage="usage: install-dagger.sh VERSION DEST_DIR [amd64|arm64]"

@@ -1,4 +1,4 @@
-"""What the delivery tests share: the repository, its pinned Dagger version, the module's functions."""
+"""What the delivery tests share: the repository, its pinned Dagger version, the module's functions, the component."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ import shutil
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from helpers.paths import REPO
+from ruamel.yaml import YAML
 
 MAIN_PY = REPO / ".pipeline" / "src" / "quality_gate" / "main.py"
+COMPONENT = REPO / "templates" / "quality-gate.yml"
+# The line between the component's two YAML documents: the `spec:` header, then the jobs.
+DOCUMENT_SEPARATOR = "\n---\n"
 
 
 def dagger_json_version() -> str:
@@ -98,3 +103,18 @@ def fake_release(  # pylint: disable=too-many-arguments  # a release is describe
         encoding="utf-8",
     )
     return release
+
+
+def component_documents() -> tuple[str, str]:
+    """The component's two YAML documents as written: the `spec:` header and the jobs."""
+    text = COMPONENT.read_text(encoding="utf-8")
+    assert text.count(DOCUMENT_SEPARATOR) == 1, "one header, one document of jobs"
+    header, jobs = text.split(DOCUMENT_SEPARATOR)
+    return header + "\n", jobs
+
+
+def component_inputs() -> dict[str, dict[str, Any]]:
+    """The component's `spec: inputs:`, by name."""
+    header: dict[str, Any] = YAML(typ="safe", pure=True).load(component_documents()[0])
+    inputs: dict[str, dict[str, Any]] = header["spec"]["inputs"]
+    return inputs

@@ -1,9 +1,11 @@
-"""gitlab-ci-local over a throwaway git copy of the project: GitLab's own merging, rules and job scripts.
+"""gitlab-ci-local over a throwaway git repository: GitLab's own merging, rules and job scripts.
 
 gitlab-ci-local (pinned in .ci/gitlab-ci-local, installed by `make test-tools`) reads the CI files
-as GitLab does: includes, `extends`, variables and job rules (`--list-json`), the merged
-configuration (`--preview`), and runs the jobs' real scripts with `--force-shell-executor`. Every
-run happens in a temporary git repository with a temporary HOME, so nothing is written elsewhere.
+as GitLab does: includes (the component's inputs too), `extends`, variables and job rules
+(`--list-json`), the merged configuration (`--preview`), and runs the jobs' real scripts with
+`--force-shell-executor`. Every run happens in a temporary git repository (a copy of this project,
+or a user's project that only includes the component) with a temporary HOME, so nothing is written
+elsewhere.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +29,36 @@ PACKAGE = REPO / ".ci" / "gitlab-ci-local" / "node_modules" / "gitlab-ci-local"
 EXECUTABLE = REPO / ".ci" / "gitlab-ci-local" / "node_modules" / ".bin" / "gitlab-ci-local"
 WORKFLOW_RULES = Path(__file__).with_name("workflow_rules.mjs")
 # A stand-in for the dagger CLI, shipped in the fake release: it records its arguments, writes the
-# two reports for `report export`, and fails for the function named in FAKE_DAGGER_FAIL.
+# reports for `report export` (summary.txt a copy of FAKE_SUMMARY, when set), and fails for the function
+# named in FAKE_DAGGER_FAIL, with exit code FAKE_DAGGER_EXIT (default 1).
 RECORDING_DAGGER = """#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_DAGGER_LOG"
+for word in "$@"; do
+    if [ "$word" = "${FAKE_DAGGER_FAIL:-}" ]; then echo "dagger: $word failed" >&2; exit "${FAKE_DAGGER_EXIT:-1}"; fi
+done
 case "$*" in
     *" report export --path=reports")
         mkdir -p reports
         echo '[]' > reports/gl-code-quality-report.json
-        echo '<testsuites/>' > reports/junit.xml ;;
+        echo '<testsuites/>' > reports/junit.xml
+        if [ -n "${FAKE_SUMMARY:-}" ]; then cp "$FAKE_SUMMARY" reports/summary.txt; fi ;;
 esac
-for word in "$@"; do
-    if [ "$word" = "${FAKE_DAGGER_FAIL:-}" ]; then echo "dagger: $word failed" >&2; exit 1; fi
-done
 """
+# A stand-in for ssh, for `git archive --remote=ssh://git@HOST:22/GROUP/PROJECT.git`, which is how
+# gitlab-ci-local fetches a component of another project: the remote command runs on FAKE_GIT_HOST, a
+# folder of repositories laid out as GROUP/PROJECT.git.
+FAKE_SSH = """#!/bin/sh
+for word in "$@"; do command=$word; done
+case "$command" in
+    "git-upload-archive '/"*"'") path=${command#"git-upload-archive '"}; path=${path%"'"} ;;
+    *) echo "fake ssh: not a git archive: $command" >&2; exit 128 ;;
+esac
+exec git upload-archive "$FAKE_GIT_HOST$path"
+"""
+ORIGIN = "git@gitlab.example.com:group/project.git"
+# gitlab-ci-local's line for a job that ended: `NAME  finished in 5 ms`, then ` WARN 1 ` (an allowed failure)
+# or ` FAIL 2 ` when it did not pass.
+FINISHED = re.compile(r"^(?P<job>\S+) +finished in .*?(?: (?P<status>WARN|FAIL) (?P<code>\d+))? *$", re.MULTILINE)
 
 
 def require_tools() -> None:
@@ -68,26 +88,57 @@ def tracked_files() -> list[str]:
     return [name for name in done.stdout.decode().split("\0") if name and (REPO / name).is_file()]
 
 
-class Pipeline:
-    """A git copy of the project on branch `main` (origin's default), a fake release and a bin folder."""
+def copy_of_the_project(repo: Path) -> Path:
+    """The project's tracked files in `repo` (not yet a git repository)."""
+    for name in tracked_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, repo / name)
+    return repo
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+
+def commit_all(repo: Path, origin: str) -> None:
+    """`repo` as a git repository with one commit on `main`, origin's default branch."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the project")
+    git(repo, "remote", "add", "origin", origin)
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+
+
+class Pipeline:
+    """A git repository on branch `main` (origin's default), a fake release and a bin folder.
+
+    By default a copy of this project; with `files`, a user's project of just those files (relative path:
+    text), whose component includes gitlab-ci-local fetches from `git_host` (see FAKE_SSH).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        files: Mapping[str, str] | None = None,
+        origin: str = ORIGIN,
+        git_host: Path | None = None,
+    ) -> None:
         self.repo = root / "repo"
         self.home = root / "home"
         self.bin = root / "bin"
         self.log = root / "dagger.log"
         for folder in (self.repo, self.home, self.bin):
             folder.mkdir(parents=True)
-        for name in tracked_files():
+        if files is None:
+            copy_of_the_project(self.repo)
+        for name, text in (files or {}).items():
             (self.repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, self.repo / name)
-        git(self.repo, "init", "-q", "-b", "main")
-        git(self.repo, "add", "-A")
-        git(self.repo, "commit", "-q", "-m", "the project")
-        git(self.repo, "remote", "add", "origin", "git@gitlab.example.com:group/project.git")
-        git(self.repo, "update-ref", "refs/remotes/origin/main", "HEAD")
-        git(self.repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+            (self.repo / name).write_text(text, encoding="utf-8")
+        commit_all(self.repo, origin)
+        self.fetching: dict[str, str] = {}
+        if git_host is not None:
+            ssh = root / "fake-ssh"
+            ssh.write_text(FAKE_SSH, encoding="utf-8")
+            ssh.chmod(0o755)
+            # GIT_SSH_VARIANT: an OpenSSH-like client, which git hands the port (-p 22).
+            self.fetching = {"GIT_SSH_COMMAND": str(ssh), "GIT_SSH_VARIANT": "ssh", "FAKE_GIT_HOST": str(git_host)}
         self.previews: dict[str, dict[str, Any]] = {}
         self.releases = root / "releases"
         fake_release(self.releases, dagger_json_version(), machine_arch(), dagger=RECORDING_DAGGER)
@@ -103,6 +154,7 @@ class Pipeline:
                 "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
                 "FAKE_DAGGER_LOG": str(self.log),
                 "NO_COLOR": "1",
+                **self.fetching,
                 **(env or {}),
             }
         )
@@ -165,16 +217,19 @@ class Pipeline:
         jobs: Sequence[str],
         env: dict[str, str] | None = None,
         variables: dict[str, str | None] | None = None,
+        releases: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """The jobs' real scripts with the shell executor, installing the CLI from the fake release into bin;
-        `variables` as a project's CI/CD variables would set them."""
+        """The jobs' real scripts with the shell executor, installing the CLI from the fake releases (or those in
+        `releases`) into bin; `variables` as a project's CI/CD variables would set them."""
         self.log.unlink(missing_ok=True)
         for installed in self.bin.iterdir():
             installed.unlink()
+        # As a runner's fresh checkout (git clean -ffdx): no reports/ left by an earlier run's artifacts.
+        git(self.repo, "clean", "-q", "-ffdx", "--exclude=.gitlab-ci-local*")
         args = ["--file", ci_file, "--force-shell-executor", "--concurrency", "1"]
         args += [
             "--variable",
-            f"DAGGER_BASE_URL={self.releases.as_uri()}",
+            f"DAGGER_BASE_URL={(releases or self.releases).as_uri()}",
             "--variable",
             f"DAGGER_INSTALL_DIR={self.bin}",
         ]
@@ -191,3 +246,15 @@ def variable_args(variables: dict[str, str | None]) -> list[str]:
     for name, value in variables.items():
         args += ["--unset-variable", name] if value is None else ["--variable", f"{name}={value}"]
     return args
+
+
+def job_results(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """How each job of a gitlab-ci-local run ended: "passed", or "WARN <exit code>" / "FAIL <exit code>".
+
+    A run of a whole pipeline ends with `pipeline finished in ...`, which is not a job.
+    """
+    return {
+        found["job"]: f"{found['status']} {found['code']}" if found["status"] else "passed"
+        for found in FINISHED.finditer(done.stdout + done.stderr)
+        if found["job"] != "pipeline"
+    }
