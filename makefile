@@ -52,11 +52,15 @@ DAGGER_VERSION := $(patsubst v%,%,$(patsubst engineVersion:%,%,$(filter engineVe
 need_version = $(if $(DAGGER_VERSION),,$(error No engineVersion read from $(ROOT)/dagger.json (GNU make 4.2 or newer reads it): pass DAGGER_VERSION=x.y.z))
 # The image built from .docker/Dockerfile, tagged with the CLI version it holds.
 IMAGE ?= quality-gate-dagger:$(DAGGER_VERSION)
-# Its base images, pinned by tag and digest in .docker/images.yml (the one place that states them; GitLab
-# CI includes the same file): a line `  NAME: "image:tag@sha256:..."` of its variables.
+# Its base images, pinned by tag and digest, each stated in one place: Debian in .docker/images.yml (a line
+# `  NAME: "image:tag@sha256:..."` of its variables); the docker client as the default of the `image` input of
+# the GitLab CI component, which must hold its images itself (the line `      default: "..."` of `    image:`).
 IMAGES_FILE := $(ROOT)/.docker/images.yml
+COMPONENT_FILE := $(ROOT)/templates/quality-gate.yml
 pinned_image = $(shell sed -n 's/^  $(1): "\(.*\)"$$/\1/p' $(call sq,$(IMAGES_FILE)))
 need_image = $(if $(call pinned_image,$(1)),,$(error No $(1) in $(IMAGES_FILE)))
+component_default = $(shell sed -n '/^    $(1):$$/,/^    [a-z_]*:$$/s/^      default: "\(.*\)"$$/\1/p' $(call sq,$(COMPONENT_FILE)))
+need_default = $(if $(call component_default,$(1)),,$(error No default of the $(1) input in $(COMPONENT_FILE)))
 # The code under check and the tools' configuration, relative to the root.
 SOURCE ?= src
 CONFIG ?= .config
@@ -203,10 +207,10 @@ help: ## List these targets (make targets; `make functions` lists the Dagger fun
 	@echo $(call sq,           SOURCE=$(SOURCE) CONFIG=$(CONFIG) REPORTS=$(REPORTS) FAIL_FAST=$(FAIL_FAST) YES=$(YES) RESET=$(RESET) NO_CACHE=$(NO_CACHE))
 
 # ------------------------------------------------- through the Docker image --
-build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile, on the bases pinned in .docker/images.yml
-	$(need_version)$(call need_image,QG_DOCKER_CLI_IMAGE)$(call need_image,QG_DEBIAN_IMAGE)$(DOCKER) build \
+build: ## Build the dagger CLI image (IMAGE) from .docker/Dockerfile, on its pinned base images
+	$(need_version)$(call need_default,image)$(call need_image,QG_DEBIAN_IMAGE)$(DOCKER) build \
 		--build-arg $(call sq,DAGGER_VERSION=$(DAGGER_VERSION)) \
-		--build-arg $(call sq,DOCKER_CLI_IMAGE=$(call pinned_image,QG_DOCKER_CLI_IMAGE)) \
+		--build-arg $(call sq,DOCKER_CLI_IMAGE=$(call component_default,image)) \
 		--build-arg $(call sq,DEBIAN_IMAGE=$(call pinned_image,QG_DEBIAN_IMAGE)) \
 		--tag $(call sq,$(IMAGE)) --file $(call sq,$(ROOT)/.docker/Dockerfile) $(call sq,$(ROOT)/.docker)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _delivery import dagger_json_version, fake_release, tool
+from _delivery import component_inputs, dagger_json_version, fake_release, tool
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 from helpers.paths import REPO
 from ruamel.yaml import YAML
@@ -84,9 +84,10 @@ def test_dagger_version_equals_dagger_json() -> None:
 
 
 def build_args() -> dict[str, str]:
-    """The bases `make build` passes: .docker/images.yml's variables, by the Dockerfile's ARG names."""
+    """The bases `make build` passes, by the Dockerfile's ARG names: the component's docker client image, and
+    .docker/images.yml's Debian."""
     variables = YAML(typ="safe", pure=True).load((DOCKER_DIR / "images.yml").read_text(encoding="utf-8"))["variables"]
-    return {"DOCKER_CLI_IMAGE": variables["QG_DOCKER_CLI_IMAGE"], "DEBIAN_IMAGE": variables["QG_DEBIAN_IMAGE"]}
+    return {"DOCKER_CLI_IMAGE": component_inputs()["image"]["default"], "DEBIAN_IMAGE": variables["QG_DEBIAN_IMAGE"]}
 
 
 def test_bases_are_pinned_and_supported() -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _delivery import dagger_json_version, registered_functions, tool
+from _delivery import component_inputs, dagger_json_version, registered_functions, tool
 from helpers.paths import REPO
 from quality_gate.baseline import FILE_NAME as BASELINE_FILE
 from quality_gate.functions import ALL_TOOLS, single
@@ -372,12 +372,13 @@ def test_build(recorder: Recorder) -> None:
     images = YAML(typ="safe", pure=True).load((REPO / ".docker" / "images.yml").read_text(encoding="utf-8"))[
         "variables"
     ]
+    docker_cli = component_inputs()["image"]["default"]
     assert recorder.only_call() == [
         "build",
         "--build-arg",
         f"DAGGER_VERSION={DAGGER_VERSION}",
         "--build-arg",
-        f"DOCKER_CLI_IMAGE={images['QG_DOCKER_CLI_IMAGE']}",
+        f"DOCKER_CLI_IMAGE={docker_cli}",
         "--build-arg",
         f"DEBIAN_IMAGE={images['QG_DEBIAN_IMAGE']}",
         "--tag",
@@ -386,6 +387,24 @@ def test_build(recorder: Recorder) -> None:
         str(REPO / ".docker" / "Dockerfile"),
         str(REPO / ".docker"),
     ]
+
+
+def test_build_without_a_pinned_base_says_which_and_where(recorder: Recorder, project: Path) -> None:
+    """The docker client is the component's `image` default, Debian is in images.yml: either missing, one line."""
+    component = project / "templates" / "quality-gate.yml"
+    pinned = component.read_text(encoding="utf-8")
+    default = f'      default: "{component_inputs()["image"]["default"]}"\n'
+    assert pinned.count(default) == 1
+    component.write_text(pinned.replace(default, ""), encoding="utf-8")
+    result = recorder.make("build", directory=project)
+    assert result.returncode == 2
+    assert f"No default of the image input in {component}" in result.stderr
+    component.write_text(pinned, encoding="utf-8")
+    (project / ".docker" / "images.yml").write_text("variables: {}\n", encoding="utf-8")
+    result = recorder.make("build", directory=project)
+    assert result.returncode == 2
+    assert f"No QG_DEBIAN_IMAGE in {project / '.docker' / 'images.yml'}" in result.stderr
+    assert not recorder.log.exists(), "docker never called"
 
 
 def test_dagger_version_follows_dagger_json(recorder: Recorder) -> None:
@@ -486,7 +505,8 @@ def project(tmp_path: Path) -> Path:
 def make_project(root: Path) -> Path:
     """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons."""
     copied = (
-        *("makefile", "dagger.json", ".docker/images.yml", ".config/requirements.txt", "tests/requirements.txt"),
+        *("makefile", "dagger.json", ".docker/images.yml", "templates/quality-gate.yml"),
+        *(".config/requirements.txt", "tests/requirements.txt"),
         *TEST_TOOL_INPUTS,
     )
     for name in copied:
