@@ -56,6 +56,13 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     anchor: tuple[str, ...] = field(default=(), compare=False)
     # In the project's baseline (set by its review): still reported, but it does not fail the gate.
     known: bool = field(default=False, compare=False)
+    # Where it ends, when the tool says: the line, and the column just after it (1-based); 0 when not said.
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
+    # What the tool tells of its rule besides its id: a name (pylint's symbol, ruff's rule name; "" when the id
+    # is the name) and the address of its documentation (ruff gives it; the others' documented patterns).
+    rule_name: str = field(default="", compare=False)
+    help_uri: str = field(default="", compare=False)
 
     @property
     def position(self) -> str:

@@ -39,6 +39,7 @@ class Check(ABC):
     function: str  # the gate's function that runs it alone: `make lint`, `dagger call lint`
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES  # the files it checks: given none of them, it cannot run
     driver: str | None = None  # this package's module that runs the tool incrementally, if it has one
+    homepage: str = ""  # where the tool is documented, for the reports that name it (SARIF's informationUri)
 
     @property
     def name(self) -> str:

@@ -25,6 +25,8 @@ WOULD_REFORMAT = re.compile(r"^would reformat ", re.MULTILINE)
 ERROR_LINE = re.compile(r"^error: .+$", re.MULTILINE)
 # black warns about keys it does not know and goes on with its defaults for them: the config is not applied.
 INVALID_KEYS = re.compile(r"^Invalid config keys detected: .+$", re.MULTILINE)
+# Its one rule, the code style, as black documents it.
+STYLE = "https://black.readthedocs.io/en/stable/the_black_code_style/current_style.html"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Black(Check):
         workers_variable="BLACK_NUM_WORKERS",  # as many workers as CPUs it was given
     )
     driver = "quality_gate.black_incremental"  # same arguments and output; unchanged files' answers reused
+    homepage = "https://black.readthedocs.io/"
     function = "format"
 
     def arguments(self, layout: Layout) -> list[str]:
@@ -145,5 +148,15 @@ def _finding(path: str, diff: str) -> Finding:
     body = diff[hunk.start() :] if hunk else ""
     changed = max(1, sum(1 for line in body.split("\n") if line.startswith(("+", "-"))))
     return Finding(
-        path, first, 1, "black", "unformatted", "would reformat", "minor", "Style", fixable=True, extent=changed
+        path,
+        first,
+        1,
+        "black",
+        "unformatted",
+        "would reformat",
+        "minor",
+        "Style",
+        fixable=True,
+        extent=changed,
+        help_uri=STYLE,
     )

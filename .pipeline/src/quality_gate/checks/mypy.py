@@ -10,11 +10,15 @@ from ..runner import Execution, Layout, Tool
 from .base import Check, OutputError, Reading, exit_code_verdict, path_pattern, relative, unreadable
 from .config import ini_lacks
 
+# Where each error code is documented: the address mypy itself links to (its --show-error-code-links).
+HELP = "https://mypy.rtfd.io/en/stable/_refs.html#code-{code}"
+
 
 class Mypy(Check):
     """mypy with the gate's mypy.ini; its cache lives outside the source, one per set of files."""
 
     tool = Tool("mypy", "mypy", "MYPY_CACHE_DIR", "mypy.ini", priority=2, cache_per_file_set=True)
+    homepage = "https://mypy.readthedocs.io/"
     function = "mypy"
 
     def arguments(self, layout: Layout) -> list[str]:
@@ -70,15 +74,24 @@ def _findings(stdout: str, layout: Layout) -> list[tuple[Finding, str]]:
 
 def _finding(record: dict[str, Any], layout: Layout) -> tuple[Finding, str]:
     try:
+        code = record.get("code")
         finding = Finding(
             path=relative(str(record["file"]), layout),
             line=max(1, int(record["line"])),
             column=int(record.get("column") or 0) + 1,
             tool="mypy",
-            rule=str(record.get("code") or "error"),
+            rule=str(code or "error"),
             message=str(record["message"]),
-            severity="blocker" if record.get("code") == "syntax" else "major",
+            severity="blocker" if code == "syntax" else "major",
+            end_line=max(0, int(record.get("end_line") or 0)),
+            end_column=_end_column(record.get("end_column")),
+            help_uri=HELP.format(code=code) if code else "",
         )
         return finding, str(record.get("hint") or "")
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected mypy record {record!r}: {error!r}") from None
+
+
+def _end_column(column: object) -> int:
+    """mypy's end column (0-based like its start, just after the end) 1-based; 0 when it gives none (-1)."""
+    return int(column) + 1 if isinstance(column, int) and column >= 0 else 0

@@ -41,6 +41,9 @@ SEVERITY = {
 }
 CATEGORY = {"convention": "Style", "refactor": "Complexity"}
 SYNTAX_ERROR = "E0001"
+# Each message has a page of pylint's documentation, filed under its type (`info` under `information`).
+HELP = "https://pylint.readthedocs.io/en/stable/user_guide/messages/{folder}/{symbol}.html"
+HELP_FOLDER = {"info": "information"}
 
 
 class Pylint(Check):
@@ -53,6 +56,7 @@ class Pylint(Check):
         ".pylintrc",
         priority=0,  # the longest on any real tree, and one process: it gets a CPU first and keeps it
     )
+    homepage = "https://pylint.readthedocs.io/"
     driver = "quality_gate.pylint_incremental"  # same arguments, same json2 and exit code; unchanged modules reused
     function = "lint"
     suffixes = (".py",)  # pylint does not read stubs
@@ -139,19 +143,25 @@ def _unordered(text: str) -> str:
 
 def _finding(message: dict[str, Any], layout: Layout) -> Finding:
     try:
-        rule = str(message["messageId"])
-        text = f"{message['message']} ({message['symbol']})"
+        rule, symbol, kind = str(message["messageId"]), str(message["symbol"]), str(message["type"])
+        text = f"{message['message']} ({symbol})"
+        line = int(message.get("line") or 1)
         return Finding(
             path=relative(str(message["path"]), layout),
-            line=int(message.get("line") or 1),
+            line=line,
             column=int(message.get("column") or 0) + 1,
             tool="pylint",
             rule=rule,
             message=text,
-            severity="blocker" if rule == SYNTAX_ERROR else SEVERITY.get(str(message["type"]), "major"),
-            category=CATEGORY.get(str(message["type"]), "Bug Risk"),
+            severity="blocker" if rule == SYNTAX_ERROR else SEVERITY.get(kind, "major"),
+            category=CATEGORY.get(kind, "Bug Risk"),
             identity=_unordered(str(message["message"])) if rule in UNORDERED else "",
             whole_module=rule in WHOLE_MODULE or (rule == MODULE_NAME and message.get("endLine") is None),
+            # pylint's columns are 0-based, its end column just after the end, like its start's.
+            end_line=int(message.get("endLine") or 0),
+            end_column=int(message["endColumn"]) + 1 if message.get("endColumn") is not None else 0,
+            rule_name=symbol,
+            help_uri=HELP.format(folder=HELP_FOLDER.get(kind, kind), symbol=symbol),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected pylint message {message!r}: {error!r}") from None

@@ -30,6 +30,7 @@ class Ruff(Check):
     """ruff check with the gate's pyproject.toml; --no-fix whatever the config says."""
 
     tool = Tool("ruff", "ruff", "RUFF_CACHE_DIR", "pyproject.toml", priority=1)
+    homepage = "https://docs.astral.sh/ruff/"
     function = "ruff"
 
     def arguments(self, layout: Layout) -> list[str]:
@@ -77,9 +78,10 @@ def _causes(stderr: str, layout: Layout) -> str:
 
 def _finding(entry: Any, layout: Layout) -> Finding:
     try:
-        location = entry["location"]
+        location, end = entry["location"], entry.get("end_location") or {}
         fix = entry.get("fix")
         rule = str(entry.get("code") or "syntax-error")
+        url = str(entry.get("url") or "")  # its rule's page, named after the rule: none for a syntax error
         return Finding(
             path=relative(str(entry["filename"]), layout),
             line=max(1, int(location["row"])),
@@ -90,6 +92,10 @@ def _finding(entry: Any, layout: Layout) -> Finding:
             severity="blocker" if rule in SYNTAX_RULES else "major" if rule.startswith(MAJOR_PREFIXES) else "minor",
             fixable=isinstance(fix, dict) and fix.get("applicability") == "safe",
             whole_module=rule in WHOLE_MODULE,
+            end_line=int(end.get("row") or 0),  # 1-based, the column just after the end, as SARIF counts
+            end_column=int(end.get("column") or 0),
+            rule_name=url.rstrip("/").rsplit("/", 1)[-1] if url else "",
+            help_uri=url,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise OutputError(f"unexpected ruff entry {entry!r}: {error!r}") from None
