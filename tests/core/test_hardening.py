@@ -149,11 +149,12 @@ def test_reports_replace_the_last_runs_set_whole(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", {"src/mod.py": CLEAN})
     out = root / "out"
     out.mkdir()
-    for name in ("gl-code-quality-report.json", "junit.xml", "summary.txt"):
+    names = ["gl-code-quality-report.json", "junit.xml", "quality-gate.sarif", "summary.txt"]
+    for name in names:
         (out / name).write_text("from the last run\n", encoding="utf-8")
     done = run_gate(root, "report", "--output", "out", cache=tmp_path / "cache")
     assert done.returncode == 0, said(done)
-    assert sorted(path.name for path in out.iterdir()) == ["gl-code-quality-report.json", "junit.xml", "summary.txt"]
+    assert sorted(path.name for path in out.iterdir()) == names
     assert all("from the last run" not in path.read_text(encoding="utf-8") for path in out.iterdir())
     assert oct((out / "junit.xml").stat().st_mode & 0o777) != oct(0o600), "a report is an ordinary file, not private"
 

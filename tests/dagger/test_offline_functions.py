@@ -14,11 +14,13 @@ from helpers.chains import chain, index
 from helpers.engine import OfflineEngine, called
 from helpers.gate import make_project, run_gate, said
 from helpers.paths import TOOLS_PYTHON
+from helpers.sarif import validated
 from quality_gate.baseline import FILE_NAME, load
 from quality_gate.dagger_runner import PROJECT_PINS_PATH
 from quality_gate.functions import all_checks
 from quality_gate.main import CouldNotRunError, GateError
-from quality_gate.runner import PROJECT_REQUIREMENTS
+from quality_gate.runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
+from quality_gate.tools_env import pinned
 
 APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    return text.upper()\n'
 
@@ -106,6 +108,27 @@ def test_report_fingerprints_are_the_local_runners_and_name_where_each_finding_l
     compared = [(i["fingerprint"], i["check_name"]) for i in ours if i["engine_name"] != "ruff"]
     assert sorted(compared) == sorted((i["fingerprint"], i["check_name"]) for i in theirs if i["engine_name"] != "ruff")
     assert {name for _, name in compared} == {"pylint:W0611", "mypy:no-untyped-def"}
+
+
+def test_report_returns_the_sarif_log_the_local_runner_writes(engine: OfflineEngine, tmp_path: Path) -> None:
+    """The same runs, rules and fingerprints from both front doors; each tool's version read from the pins the
+    toolbox installs."""
+    steps = chain(called(engine.gate().report))
+    written = {args["path"]: args["contents"] for field, args in steps if field == "withNewFile"}
+    assert f".config/{TOOL_REQUIREMENTS}" in engine.read, "the pins, read from the workspace"
+    (tmp_path / "dagger.sarif").write_text(written["quality-gate.sarif"], encoding="utf-8")
+    theirs = validated(tmp_path / "dagger.sarif")
+    local = run_gate(engine.root, "report", "--output", str(tmp_path / "reports"), cache=tmp_path / "cache")
+    assert local.returncode == 1, said(local)
+    ours = validated(tmp_path / "reports" / "quality-gate.sarif")
+    pins = pinned((engine.root / ".config" / TOOL_REQUIREMENTS).read_text(encoding="utf-8"))
+    assert [run["tool"]["driver"]["version"] for run in theirs["runs"]] == [pins[check.name] for check in all_checks()]
+    # ruff's paths differ here (see the Code Quality test above): its run is compared without its results.
+    for mine, other in zip(ours["runs"], theirs["runs"], strict=True):
+        if mine["tool"]["driver"]["name"] == "ruff":
+            mine["results"] = other["results"] = []
+        assert mine == other
+    assert [len(run["results"]) for run in theirs["runs"]] == [1, 0, 1, 0]
 
 
 def test_a_repeated_entry_of_the_committed_baseline_is_said_in_the_log(

@@ -114,7 +114,12 @@ def test_every_function_runs_there_as_in_the_tests_environment(
     assert outcomes["run_all"]["last_line"] == [
         "gate failed: pylint (failed), black (failed), mypy (failed), ruff (failed)"
     ]
-    assert outcomes["report"]["files"] == ["gl-code-quality-report.json", "junit.xml", "summary.txt"]
+    assert outcomes["report"]["files"] == [
+        "gl-code-quality-report.json",
+        "junit.xml",
+        "quality-gate.sarif",
+        "summary.txt",
+    ]
     assert '"src/app.py"' in outcomes["baseline"]["text"]
     assert outcomes["fix"]["changed"] == ["src/app.py"], "ruff's and black's fixes, as a changeset"
 

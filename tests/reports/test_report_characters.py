@@ -13,6 +13,7 @@ from typing import Any
 
 import xmlschema
 from helpers.gate import Project
+from helpers.sarif import validated
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).with_name("junit.xsd")))
 DOC = '"""Doc."""\n\n'
@@ -43,6 +44,9 @@ def test_a_nul_byte_in_the_source_keeps_both_reports_valid(tmp_path: Path) -> No
     assert not any("\x00" in issue["description"] for issue in issues)
     assert {"mypy:syntax", "ruff:invalid-syntax"} <= {issue["check_name"] for issue in issues}
     assert "\x00" not in summary and "\x00" not in done.stdout
+    sarif = (project.root / "reports" / "quality-gate.sarif").read_text(encoding="utf-8")
+    validated(project.root / "reports" / "quality-gate.sarif")
+    assert "\\\\x00" in sarif and "\\u0000" not in sarif, "the escape as the other reports show it, not a NUL"
 
 
 def test_a_file_name_that_is_not_utf8_keeps_both_reports_valid(tmp_path: Path) -> None:
@@ -56,3 +60,11 @@ def test_a_file_name_that_is_not_utf8_keeps_both_reports_valid(tmp_path: Path) -
     assert pylint_paths == {"src/b\\xff.py"}, "the name's byte is written as an escape"
     assert "src/b\\xff.py" in texts(junit)
     assert "src/b\\xff.py" in summary
+    log = validated(project.root / "reports" / "quality-gate.sarif")
+    uris = {
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for run in log["runs"]
+        if run["tool"]["driver"]["name"] == "pylint"
+        for result in run["results"]
+    }
+    assert uris == {"src/b%FF.py"}, "the name's byte, percent-encoded: the file's own name as a URI"

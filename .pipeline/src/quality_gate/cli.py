@@ -19,9 +19,9 @@ from .checks import Check
 from .checks.config import unconfigured
 from .driver_common.state import State
 from .findings import EXIT_BROKEN, ToolResult, exit_code
-from .functions import ALL_TOOLS, all_checks, check_for, single
+from .functions import ALL_TOOLS, all_checks, check_for, drivers, single
 from .interrupts import Interrupted
-from .local_runner import DEFAULT_TIMEOUT, LocalRunner
+from .local_runner import DEFAULT_TIMEOUT, LocalRunner, installed_versions
 from .progress import Progress
 from .reports import files as report_files
 from .reports import summary
@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         print(summary.brief(results) if args.quiet else summary.overall(results, args.max_findings), flush=True)
         if plan.output is not None:
             try:
-                print(report_files.write(results, plan.output), flush=True)
+                tools = drivers(installed_versions([check.name for check in plan.checks]))
+                print(report_files.write(results, plan.output, tools), flush=True)
             except report_files.OutputError as error:
                 return _fail(f"error: {error}")
     else:

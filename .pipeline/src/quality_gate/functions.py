@@ -6,7 +6,10 @@ one line in checks/__init__.py; the CLI, the benchmark and the tests of the make
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .checks import CHECKS, Check
+from .reports.sarif import Driver
 
 # The functions that run every tool, after the one-tool functions: `make run-all`, `dagger call run-all`.
 ALL_TOOLS = ("run-all", "report", "fix", "baseline")
@@ -25,3 +28,8 @@ def check_for(function: str) -> Check:
 def all_checks() -> list[Check]:
     """Every check, in the order the summary lists them."""
     return list(CHECKS.values())
+
+
+def drivers(versions: Mapping[str, str]) -> dict[str, Driver]:
+    """What the SARIF report says of each tool: the version that ran (as the front door knows it), its docs."""
+    return {check.name: Driver(versions.get(check.name, ""), check.homepage) for check in all_checks()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import importlib.util
 import os
 import signal
@@ -21,6 +22,16 @@ from .slots import CpuSlots, usable_cpus
 from .store import cache_for_file_set
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per tool: generous, but a tool stuck on a FIFO or a huge file ends
+
+
+def installed_versions(names: list[str]) -> dict[str, str]:
+    """Each tool's version where the local runner runs it: the gate's own environment (a project's environment
+    sees the same tools); a tool not installed there has none."""
+    versions = {}
+    for name in names:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[name] = importlib.metadata.version(name)
+    return versions
 
 
 class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the one-method Runner protocol

@@ -19,11 +19,12 @@ from .checks import CHECKS, Check
 from .checks.config import unconfigured
 from .findings import EXIT_BROKEN, ToolResult, exit_code
 from .fixes import FIXERS, run_fixers
-from .functions import all_checks, check_for
+from .functions import all_checks, check_for, drivers
 from .reports import files as report_files
 from .reports import summary
 from .review import Anchoring, Review, unrecordable
 from .runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS, file_set_digest
+from .tools_env import pinned
 from .tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
@@ -136,15 +137,17 @@ class QualityGate:
 
     @function
     async def report(self) -> dagger.Directory:
-        """All four tools into gl-code-quality-report.json, junit.xml and summary.txt; export it with `export --path`.
+        """All four tools into the reports (Code Quality, JUnit, SARIF, summary.txt); export them with `export --path`.
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
         ready = await self._prepared(all_checks())
         review = self._review(ready) or Anchoring(self._read)  # fingerprints hash where each finding lies
         results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=review)
+        # The toolbox installs exactly the pins: the versions that ran.
+        versions = pinned(await self._config().file(TOOL_REQUIREMENTS).contents())
         reports = dag.directory()
-        for name, text in report_files.render_all(results).items():
+        for name, text in report_files.render_all(results, drivers(versions)).items():
             reports = reports.with_new_file(name, text)
         return reports
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..findings import ToolResult, identity
+from ..findings import Finding, ToolResult, identity
 from .text import printable
 
 # A finding in the project's baseline is kept, at the lowest severity: the merge request widget still lists what
@@ -18,12 +18,8 @@ KNOWN_SEVERITY = "info"
 
 def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
     """Every finding of every tool as a Code Quality issue."""
-    findings = sorted((f for result in results for f in result.findings), key=lambda f: (f.path, f.line, f.column))
-    seen: Counter[tuple[str, ...]] = Counter()
     issues = []
-    for finding in findings:
-        key = (*identity(finding), *finding.anchor)
-        seen[key] += 1
+    for finding, hashed in fingerprinted(results):
         # Tools quote the source: a NUL, or a name that is not UTF-8 (a lone surrogate), must not break the file.
         tool, rule, path, message = (
             printable(text) for text in (finding.tool, finding.rule, finding.path, finding.message)
@@ -36,11 +32,26 @@ def entries(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
                 "description": message,
                 "categories": [finding.category],
                 "severity": KNOWN_SEVERITY if finding.known else finding.severity,
-                "fingerprint": fingerprint(key, seen[key]),
+                "fingerprint": hashed,
                 "location": {"path": path, "lines": {"begin": finding.line}},
             }
         )
     return issues
+
+
+def fingerprinted(results: Sequence[ToolResult]) -> list[tuple[Finding, str]]:
+    """Every finding of every tool, by place, with its fingerprint: the one SARIF's partialFingerprints carry too.
+
+    Identical findings are told apart by their rank in this order, so every report counts them the same way.
+    """
+    findings = sorted((f for result in results for f in result.findings), key=lambda f: (f.path, f.line, f.column))
+    seen: Counter[tuple[str, ...]] = Counter()
+    hashed = []
+    for finding in findings:
+        key = (*identity(finding), *finding.anchor)
+        seen[key] += 1
+        hashed.append((finding, fingerprint(key, seen[key])))
+    return hashed
 
 
 def fingerprint(key: tuple[str, ...], occurrence: int) -> str:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from ..findings import ToolResult
-from . import codequality, junit, summary
+from . import codequality, junit, sarif, summary
+
+Drivers = Mapping[str, sarif.Driver]  # what the reports say of each tool besides its results, by its name
+SARIF_FILE = "quality-gate.sarif"
 
 # Every report `report` writes, by file name; the Dagger function returns the same set.
-RENDERERS: dict[str, Callable[[Sequence[ToolResult]], str]] = {
-    "gl-code-quality-report.json": codequality.render,
-    "junit.xml": junit.render,
-    "summary.txt": lambda results: summary.overall(results, limit=None) + "\n",  # every finding: not cut like a log
+RENDERERS: dict[str, Callable[[Sequence[ToolResult], Drivers], str]] = {
+    "gl-code-quality-report.json": lambda results, _: codequality.render(results),
+    "junit.xml": lambda results, _: junit.render(results),
+    SARIF_FILE: sarif.render,
+    # Every finding: not cut like a log.
+    "summary.txt": lambda results, _: summary.overall(results, limit=None) + "\n",
 }
 
 
@@ -23,9 +28,9 @@ class OutputError(ValueError):
     """The output directory cannot take the reports; the message says why and what to do."""
 
 
-def render_all(results: Sequence[ToolResult]) -> dict[str, str]:
+def render_all(results: Sequence[ToolResult], drivers: Drivers) -> dict[str, str]:
     """Each report's text, by file name."""
-    return {name: render(results) for name, render in RENDERERS.items()}
+    return {name: render(results, drivers) for name, render in RENDERERS.items()}
 
 
 def check_output(output: Path) -> Path:
@@ -44,9 +49,9 @@ def check_output(output: Path) -> Path:
     return output
 
 
-def write(results: Sequence[ToolResult], output: Path) -> str:
+def write(results: Sequence[ToolResult], output: Path, drivers: Drivers) -> str:
     """Write every report to a temporary file, then rename them all: never a mix of two runs' files."""
-    texts = render_all(results)
+    texts = render_all(results, drivers)
     written: dict[str, Path] = {}
     mode = new_file_mode()
     try:
