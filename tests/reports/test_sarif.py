@@ -170,6 +170,15 @@ def test_a_tool_that_could_not_run_says_so_in_its_run_and_the_others_report_as_u
     assert [result["ruleId"] for result in pylint["results"]] == ["W0611"]
 
 
+def test_a_finding_without_a_column_spans_its_line(tmp_path: Path) -> None:
+    """mypy gives an unused `type: ignore` no column (-1): 0 in the gate's positions, which SARIF cannot hold."""
+    project = Project.create(tmp_path, {"src/app.py": '"""App."""\n\nVALUE = 1  # type: ignore\n'})
+    log, _ = reports(project)
+    [result] = run_of(log, "mypy")["results"]
+    assert result["ruleId"] == "unused-ignore"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "endLine": 3}
+
+
 def finding(**changes: Any) -> Finding:
     fields: dict[str, Any] = {"path": "src/a.py", "line": 5, "column": 3, "tool": "t", "rule": "R1"}
     fields |= {"message": "m", "severity": "major", **changes}
@@ -187,6 +196,7 @@ def test_a_region_keeps_an_end_only_where_it_does_not_come_before_the_start() ->
     assert sarif.region(finding(end_line=7, end_column=1))["endColumn"] == 1, "on a later line any column"
     assert sarif.region(finding(end_line=5, end_column=2)) == {"startLine": 5, "startColumn": 3, "endLine": 5}
     assert sarif.region(finding(end_line=4, end_column=9)) == {"startLine": 5, "startColumn": 3}
+    assert sarif.region(finding(column=0, end_line=5)) == {"startLine": 5, "endLine": 5}, "no column: the line"
 
 
 def test_paths_become_uri_references_by_their_bytes() -> None:

@@ -110,8 +110,11 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, reviewed: bool)
 
 
 def region(finding: Finding) -> dict[str, int]:
-    """Where the finding lies, 1-based; its end only where the tool gave one that does not come before it."""
-    place = {"startLine": finding.line, "startColumn": finding.column}
+    """Where the finding lies, 1-based; its column and end only where the tool gave them (mypy gives no column
+    for an unused `type: ignore`: the whole line then), the end only where it does not come before the start."""
+    place = {"startLine": finding.line}
+    if finding.column >= 1:
+        place["startColumn"] = finding.column
     if finding.end_line < finding.line:
         return place
     place["endLine"] = finding.end_line
