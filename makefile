@@ -6,7 +6,8 @@
 #     The image (.docker/Dockerfile) holds the dagger CLI and a docker client;
 #     the CLI starts the Dagger engine as a sibling container on your Docker.
 #   - without Docker: `make venv` once, then `make local-lint`, ... runs the
-#     local runner in .venv (the local-* targets create .venv when needed).
+#     local runner, the package `quality-gate` installed in .venv with the pinned
+#     tools (the local-* targets create .venv when needed).
 #
 # `make help` lists the make targets, one line each, read from the `## ` comment
 # after each target below (offline and instant). The Dagger functions behind
@@ -172,9 +173,21 @@ TEST_VENV ?= .venv-tests
 # name (tools_env.STAMP): in the environment that carries it, it checks the packages against the pins.
 VENV_STAMP := $(VENV)/.quality-gate-tools
 TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
-# -P: the current directory is not put on sys.path, so a project's types.py or json.py cannot
-# replace the standard library's inside the gate (the gate starts each tool with -P too).
-RUNNER = PYTHONPATH=.pipeline/src $(VENV)/bin/python -P -m quality_gate
+# The gate itself, installed into VENV from this checkout (pyproject.toml) without its dependencies, which are
+# the pins above: its command `quality-gate` is what the local-* targets run (a console script: the current
+# directory is not on its sys.path, so a project's types.py or json.py cannot replace the standard library's
+# inside the gate; the gate starts each tool with -P). The build backend, hash-pinned in
+# .packaging/build-requirements.txt, is installed once into VENV beside site-packages, where no tool sees it: an
+# edit of the gate's source or of its shipped configuration reinstalls the gate from then on without network.
+GATE_STAMP := $(VENV)/.quality-gate-package
+BUILD_BACKEND := $(VENV)/build-backend
+BACKEND_STAMP := $(BUILD_BACKEND)/.installed
+BUILD_PINS := .packaging/build-requirements.txt
+NOT_THE_GATE = The local-* targets install the gate from this checkout, and ./pyproject.toml is not the gate's: \
+	install the gate with pipx or uvx instead (docs/local-runner.md)
+GATE_FILES = $(wildcard pyproject.toml .pipeline/pyproject.toml .pipeline/src/quality_gate/*.py \
+	.pipeline/src/quality_gate/*/*.py $(addprefix .config/,requirements.txt .pylintrc black.toml mypy.ini pyproject.toml))
+RUNNER = $(VENV)/bin/quality-gate
 UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal --generate-hashes --python-version 3.11
 
 # What the tests need besides Python packages, prepared once by `make test`
@@ -186,9 +199,13 @@ UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal -
 #     (tests/helpers/runtime_env.py; the build fails if the lock is not current);
 #   - gitlab-ci-local, pinned by .ci/gitlab-ci-local/package-lock.json (npm ci),
 #     which runs .gitlab-ci.yml's jobs here. Without npm the tests that need it
-#     are skipped, saying why; .ci/run installs Node.js when it is missing.
+#     are skipped, saying why; .ci/run installs Node.js when it is missing;
+#   - a wheelhouse: the wheels of the tools' pins and of the build backend
+#     (hash-checked), from which tests/delivery build the gate's wheel and
+#     install it into fresh environments (pip, uv, pre-commit) with no index.
 TOOLS_DIR := .tools
 SDK_SDIST_STAMP := $(TOOLS_DIR)/dagger-io-sdist/.downloaded
+WHEELHOUSE_STAMP := $(TOOLS_DIR)/wheels/.downloaded
 RUNTIME_CACHE_STAMP := $(TOOLS_DIR)/runtime-uv-cache/.prefetched
 GCL_DIR := .ci/gitlab-ci-local
 GITLAB_CI_LOCAL := $(GCL_DIR)/node_modules/.bin/gitlab-ci-local
@@ -257,39 +274,53 @@ $(VENV_STAMP): .config/requirements.txt
 	$(VENV)/bin/pip install --require-hashes -r .config/requirements.txt
 	cp .config/requirements.txt $@
 
+# The gate's own package, built from this checkout by the pinned backend (--no-build-isolation: no index, no
+# download) and installed without dependencies. A pyproject.toml of another project (a copy of this makefile
+# in your own repository) is never installed into the tools' environment.
+$(GATE_STAMP): $(VENV_STAMP) $(BACKEND_STAMP) $(GATE_FILES)
+	@grep -q '^name = "quality-gate"$$' pyproject.toml 2>/dev/null || { echo $(call sq,$(NOT_THE_GATE)) >&2; exit 2; }
+	PYTHONPATH=$(call sq,$(abspath $(BUILD_BACKEND))) $(VENV)/bin/pip install --quiet --no-deps --no-index \
+		--no-build-isolation --force-reinstall .
+	touch $@
+
+$(BACKEND_STAMP): $(BUILD_PINS) | $(VENV_STAMP)
+	rm -rf $(BUILD_BACKEND)
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps --target $(BUILD_BACKEND) -r $(BUILD_PINS)
+	touch $@
+
 $(TEST_STAMP): .config/requirements.txt tests/requirements.txt
 	$(if $(PYTHON),,$(error No working Python 3.11+ among $(PYTHON_CANDIDATES): set PYTHON=/path/to/python3))
 	$(PYTHON) -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/pip install --require-hashes -r .config/requirements.txt -r tests/requirements.txt
 	touch $@
 
-venv: $(VENV_STAMP) ## Create .venv with the pinned tools (PYTHON: first working of python3.13, python3)
+venv: $(GATE_STAMP) ## Create .venv with the pinned tools and the gate's command (PYTHON: first working of python3.13, python3)
 
-local-lint: $(VENV_STAMP) ## pylint with the local runner, no Docker
+local-lint: $(GATE_STAMP) ## pylint with the local runner, no Docker
 	$(RUNNER) lint $(LOCAL_ARGS)
 
-local-format: $(VENV_STAMP) ## black --check with the local runner, no Docker
+local-format: $(GATE_STAMP) ## black --check with the local runner, no Docker
 	$(RUNNER) format $(LOCAL_ARGS)
 
-local-mypy: $(VENV_STAMP) ## mypy with the local runner, no Docker
+local-mypy: $(GATE_STAMP) ## mypy with the local runner, no Docker
 	$(RUNNER) mypy $(LOCAL_ARGS)
 
-local-ruff: $(VENV_STAMP) ## ruff with the local runner, no Docker
+local-ruff: $(GATE_STAMP) ## ruff with the local runner, no Docker
 	$(RUNNER) ruff $(LOCAL_ARGS)
 
-local-run-all: $(VENV_STAMP) ## All four tools at once with the local runner (FAIL_FAST=1 to stop early)
+local-run-all: $(GATE_STAMP) ## All four tools at once with the local runner (FAIL_FAST=1 to stop early)
 	$(RUNNER) run-all $(LOCAL_ARGS) $(FAIL_FAST_FLAG)
 
-local-report: $(VENV_STAMP) ## Write the two reports into REPORTS with the local runner
+local-report: $(GATE_STAMP) ## Write the two reports into REPORTS with the local runner
 	$(RUNNER) report $(LOCAL_ARGS) --output $(call sq,$(REPORTS))
 
-local-fix: $(VENV_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, apply and verify (YES=1 applies)
+local-fix: $(GATE_STAMP) ## Preview black's and ruff's fixes to SOURCE, ask, apply and verify (YES=1 applies)
 	$(RUNNER) fix $(LOCAL_ARGS) $(YES_FLAG)
 
-local-fix-undo: $(VENV_STAMP) ## Put back every file the last local-fix changed
+local-fix-undo: $(GATE_STAMP) ## Put back every file the last local-fix changed
 	$(RUNNER) fix --undo
 
-local-baseline: $(VENV_STAMP) ## Record the findings in CONFIG/quality-baseline.json with the local runner (RESET=1)
+local-baseline: $(GATE_STAMP) ## Record the findings in CONFIG/quality-baseline.json with the local runner (RESET=1)
 	$(RUNNER) baseline $(LOCAL_ARGS) $(RESET_FLAG)
 
 # The project's own code, tests and benchmark through its own gate, one tree at a time (each test
@@ -306,17 +337,23 @@ self-check: $(VENV_STAMP) $(TEST_STAMP) ## The project's own gate over its modul
 	done; \
 	if [ -n "$$failed" ]; then echo "self-check failed:$$failed" >&2; exit 1; fi
 
-test: $(VENV_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
+test: $(GATE_STAMP) $(TEST_STAMP) ## Run the test suite (pytest tests; PYTEST_ARGS=...) in its own venv, TEST_VENV
 	$(strip $(TEST_VENV)/bin/python -m pytest tests $(PYTEST_ARGS))
 
 test: | test-tools
 
-test-tools: $(SDK_SDIST_STAMP) $(RUNTIME_CACHE_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, the module's wheels, gitlab-ci-local)
+test-tools: $(SDK_SDIST_STAMP) $(RUNTIME_CACHE_STAMP) $(WHEELHOUSE_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, the module's wheels, a wheelhouse, gitlab-ci-local)
 
 $(SDK_SDIST_STAMP): tests/dagger/sdk-sdist.txt | $(VENV_STAMP)
 	rm -rf $(dir $@)
 	$(VENV)/bin/python -m pip download --quiet --no-deps --no-binary dagger-io --require-hashes \
 		-r tests/dagger/sdk-sdist.txt --dest $(dir $@)
+	touch $@
+
+$(WHEELHOUSE_STAMP): .config/requirements.txt $(BUILD_PINS) | $(VENV_STAMP)
+	rm -rf $(dir $@)
+	$(VENV)/bin/python -m pip download --quiet --only-binary :all: --require-hashes \
+		-r .config/requirements.txt -r $(BUILD_PINS) --dest $(dir $@)
 	touch $@
 
 $(RUNTIME_CACHE_STAMP): .pipeline/uv.lock .pipeline/pyproject.toml tests/helpers/runtime_env.py $(SDK_SDIST_STAMP) | $(TEST_STAMP)
@@ -330,9 +367,10 @@ $(GITLAB_CI_LOCAL): $(GCL_DIR)/package-lock.json
 		echo 'npm not found: the tests that run the GitLab pipeline will be skipped (install Node.js 20)' >&2; \
 	fi
 
-pins: $(TEST_STAMP) ## Regenerate both hash-pinned requirements.txt from their .in (uv pip compile)
+pins: $(TEST_STAMP) ## Regenerate the hash-pinned requirements files from their .in (uv pip compile)
 	cd .config && $(UV_COMPILE) requirements.in -o requirements.txt
 	cd tests && $(UV_COMPILE) requirements.in -o requirements.txt
+	cd .packaging && $(UV_COMPILE) build-requirements.in -o build-requirements.txt
 
 bench: $(VENV_STAMP) ## Time the tools on real code bases (benchmarks/run.py)
 	PYTHONPATH=.pipeline/src $(VENV)/bin/python benchmarks/run.py

@@ -38,9 +38,13 @@ def test_extra_packages_other_versions_and_pth_files_are_the_differences(tmp_pat
     pins = tools_env.pinned(PINS)
     assert pins == {"black": "26.10.1", "colorama": "0.4.6", "typing-extensions": "4.16.0"}
     exact = site(
-        tmp_path / "exact", "black-26.10.1.dist-info", "typing_extensions-4.16.0.dist-info", "pip-24.2.dist-info"
+        tmp_path / "exact",
+        "black-26.10.1.dist-info",
+        "typing_extensions-4.16.0.dist-info",
+        "pip-24.2.dist-info",
+        "quality_gate-0.1.0.dist-info",
     )
-    assert not tools_env.differences(pins, tools_env.installed([exact])), "pip comes with every venv"
+    assert not tools_env.differences(pins, tools_env.installed([exact])), "pip comes with every venv, make venv adds us"
     other = site(
         tmp_path / "other",
         "black-26.9.0.dist-info",
@@ -99,6 +103,19 @@ def test_a_package_installed_into_the_tools_environment_stops_the_gate_naming_it
         "pylint see every package beside them: findings would differ from CI); rebuild it with "
         f"`rm -rf {tools_venv} && make venv`, and list your project's own packages in project-requirements.txt"
     ], said(refused)
+
+
+def test_the_command_make_venv_installs_runs_in_the_tools_environment(tmp_path: Path) -> None:
+    """`.venv/bin/quality-gate`, what the local-* targets run: the gate's own package beside the pins is no extra."""
+    command = REPO / ".venv" / "bin" / "quality-gate"
+    if not (REPO / ".venv" / tools_env.STAMP).is_file() or not command.is_file():
+        pytest.skip("no .venv: `make test` creates it (make venv)")
+    root = make_project(tmp_path / "project", {"src/app.py": '"""App."""\n\nVALUE = 1\n'})
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    argv = [str(command), "ruff", "--cache-dir", str(tmp_path / "cache")]
+    done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, said(done)
+    assert done.stdout.startswith("ruff passed"), said(done)
 
 
 def test_the_stamp_the_gate_looks_for_is_the_one_make_venv_writes() -> None:

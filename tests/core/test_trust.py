@@ -113,14 +113,19 @@ def pinned(requirements: Path) -> set[str]:
     return pins
 
 
-def test_the_tools_environment_holds_exactly_the_pins() -> None:
-    """What `make venv` made (and `make test` left alone): extra packages change what mypy and pylint find."""
+def test_the_tools_environment_holds_exactly_the_pins_and_the_gate() -> None:
+    """What `make venv` made (and `make test` left alone): extra packages change what mypy and pylint find.
+
+    Besides the pins, the gate's own package from this checkout, for its command.
+    """
     python = REPO / ".venv" / "bin" / "python"
     if not python.exists():
         pytest.skip("no .venv: `make test` creates it (make venv)")
     assert Path(sys.prefix).resolve() != (REPO / ".venv").resolve(), "the tests run in an environment of their own"
     done = subprocess.run([python, "-m", "pip", "freeze"], capture_output=True, text=True, check=True)
-    installed = {line.lower().replace("_", "-") for line in done.stdout.split()}
+    lines = done.stdout.splitlines()
+    assert f"quality-gate @ {REPO.as_uri()}" in lines, "make venv installs the gate from this checkout"
+    installed = {line.lower().replace("_", "-") for line in lines if not line.startswith("quality-gate @ ")}
     assert installed == pinned(REPO / ".config" / "requirements.txt")
 
 

@@ -503,38 +503,47 @@ def project(tmp_path: Path) -> Path:
 
 
 def make_project(root: Path) -> Path:
-    """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons."""
+    """The makefile and what its rules read, in `root`, with recording .venv and .venv-tests pythons (and the
+    gate's command and pip in .venv)."""
     copied = (
         *("makefile", "dagger.json", ".docker/images.yml", "templates/quality-gate.yml"),
         *(".config/requirements.txt", "tests/requirements.txt"),
+        *("pyproject.toml", ".packaging/build-requirements.txt"),
         *TEST_TOOL_INPUTS,
     )
     for name in copied:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, root / name)
-    # The venvs and the test tools are up to date: stamps newer than what they are made from.
+    # The venvs, the gate's package and the test tools are up to date: stamps newer than what they are made from.
     stamp_time = max((root / name).stat().st_mtime for name in copied) + 10
-    for venv, stamp in ((".venv", ".quality-gate-tools"), (".venv-tests", ".quality-gate-tests")):
+    recorded = {".venv": ("python", "quality-gate", "pip"), ".venv-tests": ("python",)}
+    stamps = {".venv": (".quality-gate-tools", ".quality-gate-package", "build-backend/.installed")}
+    for venv, programs in recorded.items():
         bin_dir = root / venv / "bin"
         bin_dir.mkdir(parents=True)
-        write_executable(
-            bin_dir / "python",
-            f"#!{sys.executable}\n"
-            "import json, os, sys\n"
-            "with open(os.environ['FAKE_PYTHON_LOG'], 'a', encoding='utf-8') as log:\n"
-            "    record = {'argv': sys.argv[1:], 'pythonpath': os.environ.get('PYTHONPATH'), 'cwd': os.getcwd(),\n"
-            f"              'venv': {venv!r}}}\n"
-            "    log.write(json.dumps(record) + '\\n')\n"
-            "sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))\n",
-        )
-        (root / venv / stamp).touch()
-        os.utime(root / venv / stamp, (stamp_time, stamp_time))
+        for program in programs:
+            write_executable(bin_dir / program, RECORDING_PROGRAM.format(python=sys.executable, venv=venv))
+        for stamp in stamps.get(venv, (".quality-gate-tests",)):
+            (root / venv / stamp).parent.mkdir(parents=True, exist_ok=True)
+            (root / venv / stamp).touch()
+            os.utime(root / venv / stamp, (stamp_time, stamp_time))
     for output in TEST_TOOL_OUTPUTS:
         (root / output).parent.mkdir(parents=True, exist_ok=True)
         (root / output).touch()
         os.utime(root / output, (stamp_time, stamp_time))
     return root
 
+
+# A program of a venv that records how it was called (its name, arguments, PYTHONPATH, directory) and exits with
+# FAKE_PYTHON_EXIT.
+RECORDING_PROGRAM = """#!{python}
+import json, os, sys
+with open(os.environ['FAKE_PYTHON_LOG'], 'a', encoding='utf-8') as log:
+    record = {{'program': os.path.basename(sys.argv[0]), 'argv': sys.argv[1:],
+              'pythonpath': os.environ.get('PYTHONPATH'), 'cwd': os.getcwd(), 'venv': {venv!r}}}
+    log.write(json.dumps(record) + '\\n')
+sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))
+"""
 
 # What `make test-tools` reads, and what it leaves behind.
 TEST_TOOL_INPUTS = (
@@ -546,6 +555,7 @@ TEST_TOOL_INPUTS = (
 )
 TEST_TOOL_OUTPUTS = (
     ".tools/dagger-io-sdist/.downloaded",
+    ".tools/wheels/.downloaded",
     ".tools/runtime-uv-cache/.prefetched",
     ".ci/gitlab-ci-local/node_modules/.bin/gitlab-ci-local",
 )
@@ -587,8 +597,9 @@ def test_local_runner_targets(  # pylint: disable=too-many-arguments,too-many-po
 ) -> None:
     calls = local_calls(recorder, target, variables, project, tmp_path / "python.log")
     assert len(calls) == 1, calls
-    assert calls[0]["argv"] == ["-P", "-m", "quality_gate", *runner_args]  # -P: no project module shadows the stdlib
-    assert calls[0]["pythonpath"] == ".pipeline/src"
+    assert calls[0]["program"] == "quality-gate", "the gate's command, installed in .venv by make venv"
+    assert calls[0]["argv"] == runner_args
+    assert calls[0]["pythonpath"] is None, "the installed package, not the checkout's source"
     assert calls[0]["venv"] == ".venv"
     assert calls[0]["cwd"] == str(project)
     assert recorder.calls() == [], "the local runner never calls docker"
@@ -607,8 +618,8 @@ def test_test_and_bench_use_the_venv(recorder: Recorder, project: Path, tmp_path
     for target in ("test", "bench"):
         result = recorder.make(target, env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
         assert result.returncode == 0, result.stderr
-    calls = [(call["venv"], call["argv"]) for call in python_calls(log)]
-    assert calls == [(".venv-tests", ["-m", "pytest", "tests"]), (".venv", ["benchmarks/run.py"])]
+    calls = [(call["venv"], call["program"], call["argv"]) for call in python_calls(log)]
+    assert calls == [(".venv-tests", "python", ["-m", "pytest", "tests"]), (".venv", "python", ["benchmarks/run.py"])]
 
 
 def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path) -> None:
@@ -621,6 +632,7 @@ def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path)
     lines = result.stdout.splitlines()
     assert lines[0] == "python3 -m venv .venv"
     assert ".venv/bin/pip install --require-hashes -r .config/requirements.txt" in lines
+    assert_installs_the_gate(lines, project)
 
     write_executable(recorder.bin_dir / "python3.13", f'#!/bin/sh\nexec {sys.executable} "$@"\n')
     result = recorder.make("-n", "venv", directory=project)
@@ -628,6 +640,49 @@ def test_venv_uses_the_first_python_that_runs(recorder: Recorder, project: Path)
 
     result = recorder.make("-n", "venv", "PYTHON=/opt/py/bin/python3", directory=project)
     assert result.stdout.splitlines()[0] == "/opt/py/bin/python3 -m venv .venv"
+
+
+def assert_installs_the_gate(lines: list[str], root: Path) -> None:
+    """After the pins: the build backend, hash-checked, outside site-packages; then the gate from the checkout,
+    without dependencies, index or build isolation (so without network once the backend is there)."""
+    joined = " ".join(line.rstrip("\\").strip() for line in lines)
+    backend = (
+        ".venv/bin/pip install --quiet --require-hashes --no-deps --target .venv/build-backend "
+        "-r .packaging/build-requirements.txt"
+    )
+    gate = (
+        f"PYTHONPATH='{root}/.venv/build-backend' .venv/bin/pip install --quiet --no-deps --no-index "
+        "--no-build-isolation --force-reinstall ."
+    )
+    assert backend in joined and gate in joined, joined
+    assert joined.index("-r .config/requirements.txt") < joined.index(backend) < joined.index(gate)
+
+
+def test_venv_installs_the_gate_from_the_checkout_and_nothing_else(
+    recorder: Recorder, project: Path, tmp_path: Path
+) -> None:
+    """An edit of the gate's source reinstalls it (offline: the backend is kept); another project's pyproject.toml
+    (this makefile copied into your repository) is never installed into the tools' environment."""
+    log = tmp_path / "python.log"
+    source = project / ".pipeline" / "src" / "quality_gate" / "cli.py"
+    source.parent.mkdir(parents=True)
+    source.write_text("", encoding="utf-8")  # newer than the stamps: the gate is reinstalled, not the rest
+    result = recorder.make("venv", env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
+    assert result.returncode == 0, result.stderr
+    pip = [call["argv"] for call in python_calls(log) if call["program"] == "pip"]
+    assert pip == [["install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", "--force-reinstall", "."]]
+    assert [call["pythonpath"] for call in python_calls(log)] == [str(project / ".venv" / "build-backend")]
+
+    log.unlink()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "my-app"\nversion = "1.0"\n', encoding="utf-8")
+    result = recorder.make("local-lint", env={"FAKE_PYTHON_LOG": str(log)}, directory=project)
+    assert result.returncode != 0
+    assert (
+        "The local-* targets install the gate from this checkout, and ./pyproject.toml is not the gate's: install "
+        "the gate with pipx or uvx instead (docs/local-runner.md)" in result.stderr.splitlines()
+    ), result.stderr
+    assert python_calls(log) == [], "neither pip nor the gate ran"
 
 
 def test_test_target_installs_the_tests_own_venv_with_hashes(recorder: Recorder, project: Path) -> None:
@@ -657,6 +712,11 @@ def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
     joined = " ".join(line.rstrip("\\") for line in lines)
     for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/dagger/sdk-sdist.txt"):
         assert part in joined, part
+    wheels = next(line for line in lines if "-r .config/requirements.txt -r .packaging/build-requirements.txt" in line)
+    assert lines[lines.index(wheels) - 1].strip() == (
+        ".venv/bin/python -m pip download --quiet --only-binary :all: --require-hashes \\"
+    ), "the wheelhouse: the pins' and the build backend's wheels, hash-checked"
+    assert lines[lines.index(wheels) + 1] == "touch .tools/wheels/.downloaded"
     assert "npm ci --prefix .ci/gitlab-ci-local" in result.stdout
     assert ".venv-tests/bin/python tests/helpers/runtime_env.py --prefetch" in lines, "the module's wheels, once"
     assert lines[-1] == ".venv-tests/bin/python -m pytest tests", "the tools first, then the tests"
@@ -671,6 +731,7 @@ def test_pins_compiles_both_lists(recorder: Recorder, project: Path) -> None:
     assert result.stdout.splitlines() == [
         f"cd .config && {uv} requirements.in -o requirements.txt",
         f"cd tests && {uv} requirements.in -o requirements.txt",
+        f"cd .packaging && {uv} build-requirements.in -o build-requirements.txt",
     ]
 
 
@@ -768,7 +829,7 @@ def test_local_targets_under_a_hostile_path(  # pylint: disable=too-many-argumen
     recorder: Recorder, hostile: Path, tmp_path: Path, target: str, variables: list[str], runner_args: list[str]
 ) -> None:
     calls = local_calls(recorder, target, variables, hostile, tmp_path / "python.log")
-    assert [call["argv"] for call in calls] == [["-P", "-m", "quality_gate", *runner_args]]
+    assert [(call["program"], call["argv"]) for call in calls] == [("quality-gate", runner_args)]
     assert calls[0]["cwd"] == str(hostile)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import CONFIG, PIPELINE_SRC
+
+# A project's code with something for each tool to find: pylint and ruff an unused import, black a dict to
+# reformat, mypy an untyped function and a wrong assignment.
+PLANTED = {
+    "src/app.py": (
+        '"""Planted."""\n\nimport os\n\nVALUES = {  "a":1}\n\n\n'
+        'def shout(text):\n    """Shout."""\n    return text.upper()\n'
+    ),
+    "src/calc.py": (
+        '"""Calc."""\n\n\ndef double(value: int) -> int:\n    """Double."""\n    return value * 2\n\n\n'
+        "HALF: str = double(2)\n"
+    ),
+}
 
 
 def gate_command(*args: str, cache: Path, **env: str) -> tuple[list[str], dict[str, str]]:
@@ -37,6 +51,27 @@ def run_gate(
     return subprocess.run(argv, cwd=cwd, env=environment, capture_output=True, text=True, check=False, timeout=timeout)
 
 
+def report_keys(report: Path) -> set[tuple[str, str, str, int]]:
+    """(tool, rule, path, first line) of each finding in a Code Quality report the gate wrote."""
+    keys = set()
+    for issue in json.loads(report.read_text(encoding="utf-8")):
+        tool, rule = issue["check_name"].split(":", 1)
+        keys.add((tool, rule, issue["location"]["path"], issue["location"]["lines"]["begin"]))
+    return keys
+
+
+def summary_rows(stdout: str) -> dict[str, list[str]]:
+    """The summary table's rows by tool: its verdict, findings, seconds and config columns, as words."""
+    lines = stdout.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("tool "))
+    rows = {}
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        rows[line.split()[0]] = line.split()[1:]
+    return rows
+
+
 def said(done: subprocess.CompletedProcess[str]) -> str:
     """Exit code and both streams, for assertion messages."""
     return f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
@@ -57,7 +92,8 @@ class Project:
     def gate(
         self, *args: str, timeout: float = 300, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        """`python -P -m quality_gate ...` from the project root, as `make local-...` runs it (`env` added)."""
+        """`python -P -m quality_gate ...` from the project root: the checkout's code that `make local-...` runs as
+        the installed `quality-gate` (`env` added)."""
         return run_gate(self.root, *args, cache=self.cache, timeout=timeout, env=env)
 
     def tool(self, *args: str) -> subprocess.CompletedProcess[str]:

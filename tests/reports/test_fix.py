@@ -186,7 +186,7 @@ def test_a_write_that_fails_says_what_was_written_and_how_to_undo(
     error = capsys.readouterr().err
     assert error == (
         "error: could not write src/m2.py (No space left on device); 2 of 4 file(s) were written: src/m0.py, "
-        "src/m1.py; `python -P -m quality_gate fix --undo` (make local-fix-undo) puts every file back\n"
+        "src/m1.py; `quality-gate fix --undo` (make local-fix-undo) puts every file back\n"
     ), error
     monkeypatch.setattr(undo, "write_whole", real_write)
     assert cli.main(["fix", "--undo", "--cache-dir", str(project.cache)]) == 0

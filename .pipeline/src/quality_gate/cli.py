@@ -36,9 +36,14 @@ class UsageError(Exception):
     """Bad input from the user: said in one line with what to do, never as a traceback."""
 
 
-def parser() -> argparse.ArgumentParser:
+# How the user started the gate, for its usage line: the installed command, or the module (`make self-check`).
+MODULE_PROG = "python -P -m quality_gate"
+COMMAND_PROG = "quality-gate"
+
+
+def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     """The command line, with the same names as the Dagger functions."""
-    top = argparse.ArgumentParser(prog="python -P -m quality_gate", description=__doc__)
+    top = argparse.ArgumentParser(prog=prog, description=__doc__)
     top.add_argument("function", choices=[*single(), *ALL_TOOLS], help="what to run")
     top.add_argument("--source", default="src", help="directory to check (default: src)")
     top.add_argument(
@@ -90,9 +95,14 @@ class Plan:
     baseline: Baseline | None  # the committed baseline, when the project has one
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def console() -> int:
+    """The installed command, `quality-gate` (the package's console script): the same arguments as the module."""
+    return main(prog=COMMAND_PROG)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = MODULE_PROG) -> int:
     """Run one function; exit 0 passed, 1 findings, 2 could not run (or bad input, or an error of ours)."""
-    args = parser().parse_args(argv)
+    args = parser(prog).parse_args(argv)
     interrupts.install()
     try:
         return run(args)

@@ -2,13 +2,16 @@
 
 The runners put the folder holding `quality_gate` first on PYTHONPATH and name it in DRIVER_ROOT_VARIABLE;
 the driver takes that one entry off sys.path before the tool starts, so pylint resolves the project's imports
-exactly as `python -m pylint` would (a project with its own `quality_gate` package sees its own).
+exactly as `python -m pylint` would (a project with its own `quality_gate` package sees its own). An installed
+gate (`pip install`, `pipx`, `make venv`) lies in site-packages beside the tools: nothing is added then, since
+taking site-packages off sys.path would take the tools with it.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import site
 from pathlib import Path
 
 from .pylint_incremental import DRIVER_ROOT_VARIABLE
@@ -18,6 +21,20 @@ LOCAL_ROOT = Path(__file__).resolve().parent.parent
 
 # What a container needs of the package to run a driver: the package's __init__ and the drivers' folder.
 DRIVER_PACKAGES = ("driver_common", "pylint_incremental", "black_incremental")
+
+
+def installed() -> bool:
+    """Whether this package lies in the site-packages of the gate's interpreter, as an installed package does.
+
+    Then every interpreter the tools run with imports it already: the same environment, or the project's own,
+    which sees the tools' site-packages through its .pth file (project_env.py).
+    """
+    return LOCAL_ROOT in {Path(folder).resolve() for folder in site.getsitepackages()}
+
+
+def local_environment(inherited: str | None) -> dict[str, str]:
+    """The variables a local tool's interpreter needs to import the drivers from this copy of the package."""
+    return {} if installed() else environment(str(LOCAL_ROOT), inherited)
 
 
 def environment(root: str, inherited: str | None) -> dict[str, str]:

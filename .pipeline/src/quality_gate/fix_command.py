@@ -22,7 +22,7 @@ from .result_cache import ResultCache
 from .store import private_directory
 from .tree import Snapshot
 
-UNDO_HINT = "`python -P -m quality_gate fix --undo` (make local-fix-undo) puts every file back"
+UNDO_HINT = "`quality-gate fix --undo` (make local-fix-undo) puts every file back"
 
 
 @dataclass(frozen=True)

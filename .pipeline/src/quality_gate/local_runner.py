@@ -74,7 +74,7 @@ class LocalRunner:  # pylint: disable=too-few-public-methods  # implements the o
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {**tool_environment(), tool.cache_variable: str(cache)}
         if command.uses_driver:
-            env.update(driver.environment(str(driver.LOCAL_ROOT), env.get("PYTHONPATH")))
+            env.update(driver.local_environment(env.get("PYTHONPATH")))
         want = self.slots.total if tool.workers_variable else 1
         async with self.slots.hold(tool.priority, want) as cpus:
             if tool.workers_variable:

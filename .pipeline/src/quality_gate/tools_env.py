@@ -17,6 +17,9 @@ from pathlib import Path
 STAMP = ".quality-gate-tools"  # the makefile's VENV_STAMP: written into the environment `make venv` built
 # What `python -m venv` installs by itself (ensurepip), and the .pth file setuptools brings along.
 BUNDLED = frozenset({"pip", "setuptools"})
+# The gate's own distribution: `make venv` installs it beside the pins, without dependencies, for its command
+# `quality-gate`. It brings the package `quality_gate` and nothing else that the tools could see.
+GATE = "quality-gate"
 BUNDLED_PTH = frozenset({"distutils-precedence.pth"})
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 DIST_INFO = re.compile(r"^(.+?)-([^-]+)\.(?:dist|egg)-info$")
@@ -72,7 +75,7 @@ def differences(pins: dict[str, str], present: dict[str, str]) -> list[str]:
     """What is there but not pinned, or at another version than pinned: `name version`, `name version (pinned X)`."""
     problems = []
     for name, version in sorted(present.items()):
-        if name in BUNDLED:
+        if name in BUNDLED or name == GATE:
             continue
         if name not in pins:
             problems.append(f"{name} {version}".rstrip())
