@@ -1,7 +1,8 @@
 """The GitHub Actions workflow users copy: valid for GitHub, clean for a workflow linter, and its steps real.
 
-Its run step is run for real in a copy of the gate's files (the tools' .venv borrowed, as `make venv` built it),
-and the file its upload step sends is the SARIF report that step wrote.
+Its gate step is run for real in a repository with only its code, the command `quality-gate` coming from a wheel
+of the gate installed into a fresh environment (as the workflow's pipx step installs it; that step needs the
+network and is checked for its form), and the file its upload step sends is the SARIF report that step wrote.
 """
 
 # Test names say what each test proves.
@@ -11,17 +12,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _delivery import tool
+from helpers.package import build_wheel, checkout_copy, fresh_venv, need_wheelhouse, offline_env
 from helpers.paths import REPO
 from helpers.sarif import validated
 from quality_gate.reports.files import SARIF_FILE
 from ruamel.yaml import YAML
+
+pytestmark = pytest.mark.xdist_group("package")
 
 WORKFLOW = REPO / "docs" / "github-actions" / "quality-gate.yml"
 GUIDE = REPO / "docs" / "github-actions.md"
@@ -83,52 +86,59 @@ def test_the_job_may_upload_to_code_scanning_and_nothing_else() -> None:
     assert workflow()["jobs"]["quality-gate"]["permissions"] == {"contents": "read", "security-events": "write"}
 
 
-def test_python_is_the_modules_version_and_pips_cache_keys_on_the_pins() -> None:
+def test_python_is_the_modules_version() -> None:
     setup = step_using("actions/setup-python")["with"]
-    assert setup["python-version-file"] == ".pipeline/.python-version", "the file the module's runtime reads"
-    assert (REPO / setup["python-version-file"]).read_text(encoding="utf-8").strip() == "3.13"
-    assert setup["cache-dependency-path"] == ".config/requirements.txt", "what `make venv` installs"
+    version = (REPO / ".pipeline" / ".python-version").read_text(encoding="utf-8").strip()
+    assert setup["python-version"] == version, "the version the Dagger module's runtime reads"
 
 
 def test_the_upload_runs_even_when_the_gate_failed_and_sends_the_file_the_gate_wrote() -> None:
     upload = step_using("github/codeql-action/upload-sarif")
-    [run] = [step["run"] for step in steps() if "run" in step]
-    reports = re.fullmatch(r"make local-report REPORTS=(\S+)", run)
+    run = [step["run"] for step in steps() if "run" in step][1]
+    reports = re.fullmatch(r"quality-gate report --output (\S+)( #.*)?", run)
     assert reports, run
     sent = f"{reports[1]}/{SARIF_FILE}"
     assert upload["with"]["sarif_file"] == sent
     assert upload["if"] == f"always() && hashFiles('{sent}') != ''", "also after a failing gate, when written"
 
 
+@pytest.fixture(name="gate_bin", scope="module")
+def fixture_gate_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin folder of an environment holding the gate's wheel and its pins, installed with no index."""
+    need_wheelhouse()
+    env = offline_env(tmp_path_factory.mktemp("offline-home"))
+    checkout = checkout_copy(tmp_path_factory.mktemp("checkout"))[0]
+    wheel = build_wheel(checkout, tmp_path_factory.mktemp("dist"), env)
+    return fresh_venv(tmp_path_factory.mktemp("installed") / "venv", wheel, env)
+
+
 @pytest.fixture(name="user_repo")
 def fixture_user_repo(tmp_path: Path) -> Path:
-    """A repository with the gate's files, as the README's copying leaves them, and a finding in src/."""
+    """A repository with its code only, none of the gate's files, and a finding in src/."""
     repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("makefile", "dagger.json"):
-        shutil.copy2(REPO / name, repo / name)
-    shutil.copytree(REPO / ".config", repo / ".config", ignore=shutil.ignore_patterns("quality-baseline.json"))
-    shutil.copytree(REPO / ".pipeline", repo / ".pipeline", ignore=shutil.ignore_patterns("__pycache__"))
-    (repo / "src").mkdir()
+    (repo / "src").mkdir(parents=True)
     (repo / "src" / "app.py").write_text(APP, encoding="utf-8")
-    # What `make venv` built from the same pins (its stamp is their copy), borrowed rather than built again:
-    # the pins' copy made older than the stamp, as after `make venv`.
-    stamp = REPO / ".venv" / ".quality-gate-tools"
-    pins = repo / ".config" / "requirements.txt"
-    assert stamp.read_bytes() == pins.read_bytes(), "the tools' .venv holds the pins: run `make venv`"
-    os.utime(pins, (stamp.stat().st_mtime - 1, stamp.stat().st_mtime - 1))
-    (repo / ".venv").symlink_to(REPO / ".venv")
     subprocess.run(["git", "init", "--quiet", str(repo)], check=True)  # a checkout: the project's root
     return repo
 
 
-def test_the_run_step_writes_the_sarif_report_the_upload_sends(user_repo: Path, tmp_path: Path) -> None:
-    [run] = [step["run"] for step in steps() if "run" in step]
+def test_the_install_step_installs_the_pinned_gate_with_pipx() -> None:
+    job = workflow()["jobs"]["quality-gate"]
+    assert re.fullmatch(r"git\+https://\S+/quality-gate@v\d+\.\d+\.\d+", job["env"]["QUALITY_GATE"])
+    assert [step["run"] for step in steps() if "run" in step][0] == 'pipx install --python python3.13 "$QUALITY_GATE"'
+
+
+def test_the_gate_step_writes_the_sarif_report_the_upload_sends(
+    user_repo: Path, gate_bin: Path, tmp_path: Path
+) -> None:
+    run = [step["run"] for step in steps() if "run" in step][1].split(" #", 1)[0]
     env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env.pop("MAKEFLAGS", None)
+    env["PATH"] = f"{gate_bin}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("PYTHONPATH", None)
     done = subprocess.run(["sh", "-c", run], cwd=user_repo, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode != 0, "the planted unused import fails the gate, and so the step"
+    assert done.returncode == 1, "the planted unused import fails the gate, and so the step"
     assert "gate failed" in done.stdout, done.stdout + done.stderr
+    assert "bundled .pylintrc" in done.stdout, "the repository has no .config/: the shipped files"
     log = validated(user_repo / step_using("github/codeql-action/upload-sarif")["with"]["sarif_file"])
     found = {(run["tool"]["driver"]["name"], result["ruleId"]) for run in log["runs"] for result in run["results"]}
     assert {("pylint", "W0611"), ("ruff", "F401")} <= found
