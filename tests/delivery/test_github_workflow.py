@@ -125,7 +125,7 @@ def fixture_user_repo(tmp_path: Path) -> Path:
 def test_the_install_step_installs_the_pinned_gate_with_pipx() -> None:
     job = workflow()["jobs"]["quality-gate"]
     assert re.fullmatch(r"git\+https://\S+/quality-gate@v\d+\.\d+\.\d+", job["env"]["QUALITY_GATE"])
-    assert [step["run"] for step in steps() if "run" in step][0] == 'pipx install --python python3.13 "$QUALITY_GATE"'
+    assert next(step["run"] for step in steps() if "run" in step) == 'pipx install --python python3.13 "$QUALITY_GATE"'
 
 
 def test_the_gate_step_writes_the_sarif_report_the_upload_sends(
