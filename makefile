@@ -186,7 +186,8 @@ BUILD_PINS := .packaging/build-requirements.txt
 NOT_THE_GATE = The local-* targets install the gate from this checkout, and ./pyproject.toml is not the gate's: \
 	install the gate with pipx or uvx instead (docs/local-runner.md)
 GATE_FILES = $(wildcard pyproject.toml .pipeline/pyproject.toml .pipeline/src/quality_gate/*.py \
-	.pipeline/src/quality_gate/*/*.py $(addprefix .config/,requirements.txt .pylintrc black.toml mypy.ini pyproject.toml))
+	.pipeline/src/quality_gate/*/*.py \
+	.pipeline/src/quality_gate/*/*/*.py $(addprefix .config/,requirements.txt .pylintrc black.toml mypy.ini pyproject.toml))
 RUNNER = $(VENV)/bin/quality-gate
 UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal --generate-hashes --python-version 3.11
 

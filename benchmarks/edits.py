@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quality_gate.pylint_incremental.graph import Node, build
+from quality_gate.drivers.pylint.graph import Node, build
 
 TOP_LEVEL_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 

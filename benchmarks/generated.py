@@ -20,7 +20,7 @@ from pathlib import Path
 from codebases import fresh
 from helpers.generated_tree import generate  # the tests' generator: the benchmark measures the tree they check
 from measure import Setup
-from quality_gate import driver
+from quality_gate.drivers import launch as driver
 
 # Modules in the tree -> (packages, modules per package); each package adds its __init__.
 SHAPES = {20: (2, 10), 200: (2, 100), 2000: (20, 100), 10000: (100, 100)}
@@ -117,7 +117,7 @@ def generated_section(setup: Setup, work: Path, sizes: list[int], reps: int, lar
             _run_all(setup, work, tree, runs)
 
 
-def _repetition(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # one repetition's context
+def _repetition(
     commands: dict[str, tuple[list[str], dict[str, str]]], homes: dict[str, Path], leaf: Path, rep: int, runs: Runs
 ) -> None:
     """Both modes cold, then both after a one-line edit of the leaf; in reverse order every other repetition."""

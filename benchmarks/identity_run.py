@@ -1,8 +1,8 @@
 """Identity on real code bases: single-module edits, each incremental pylint and black run compared with a full run.
 
 Both are run exactly as the gate's local runner starts them (the check's own arguments, the fixed hash seed):
-`python -m quality_gate.pylint_incremental` with its state kept between edits, and `python -m pylint`; then
-`python -m quality_gate.black_incremental` with its answers kept, and `python -m black` (fresh cache).
+`python -m quality_gate.drivers.pylint` with its state kept between edits, and `python -m pylint`; then
+`python -m quality_gate.drivers.black` with its answers kept, and `python -m black` (fresh cache).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 from codebases import CodeBase, fetch, fresh
 from edits import Module, edit, hub, in_cycle, leaf, modules
 from measure import Setup
-from quality_gate import driver
 from quality_gate.checks.black import DIFF_HEADER
-from quality_gate.pylint_identity import differences
-from quality_gate.pylint_incremental.linter import STATE_DIR
+from quality_gate.drivers import launch as driver
+from quality_gate.drivers.identity import differences
+from quality_gate.drivers.pylint.linter import STATE_DIR
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         src,
         Path(options.config).resolve(),
         {**os.environ, "PYTHONPATH": str(src), "PYTHONDONTWRITEBYTECODE": "1"},
-        importlib.import_module("quality_gate.runner").TOOL_ENVIRONMENT,
+        importlib.import_module("quality_gate.commands").TOOL_ENVIRONMENT,
         importlib.import_module("quality_gate.checks").CHECKS,
-        importlib.import_module("quality_gate.runner").Layout,
+        importlib.import_module("quality_gate.commands").Layout,
     )
     work = Path(options.work).resolve()
     stolen = Steal()

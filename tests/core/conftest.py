@@ -13,11 +13,11 @@ import anyio
 import pytest
 from helpers.paths import CONFIG, FIXTURES, REPO, snapshot, tree
 from helpers.tools import tool_env
-from quality_gate import gate
+from quality_gate.app import run as gate
+from quality_gate.commands import Layout
 from quality_gate.findings import ToolResult
 from quality_gate.functions import all_checks
-from quality_gate.local_runner import LocalRunner
-from quality_gate.runner import Layout
+from quality_gate.local.runner import LocalRunner
 
 
 def layout(name: str, config: Path = CONFIG) -> Layout:

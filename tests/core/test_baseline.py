@@ -15,11 +15,11 @@ from typing import Any
 import anyio
 import pytest
 from helpers.gate import Project, said
-from quality_gate import gate
-from quality_gate.baseline import FILE_NAME
+from quality_gate.app import run as gate
+from quality_gate.baseline.file import FILE_NAME
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Command, Execution, Layout
 from quality_gate.findings import ToolResult, Verdict
-from quality_gate.runner import Command, Execution, Layout
 
 # pylint W0611 and ruff F401 (os), mypy no-untyped-def (shout) and return-value (length), black (TABLE).
 APP = '''"""Planted findings for the baseline."""

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from quality_gate.anchors import RECORD_FORMAT, Scopes, remembered
-from quality_gate.baseline import (
+from quality_gate.baseline.anchors import RECORD_FORMAT, Scopes, remembered
+from quality_gate.baseline.file import (
     Baseline,
     BaselineError,
     compare,
@@ -22,7 +22,7 @@ from quality_gate.baseline import (
     source_lines,
     tightened,
 )
-from quality_gate.driver_common.state import State
+from quality_gate.drivers.common.state import State
 from quality_gate.findings import Finding
 
 SOURCE = "import os\n\n\ndef shout(text):\n    return text.upper()\n\n\ndef other(text):\n    return text\n"

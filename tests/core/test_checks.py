@@ -14,10 +14,10 @@ import anyio
 import pytest
 from helpers.paths import CONFIG, FIXTURES, TOOLS, snapshot, tree
 from helpers.tools import OWN, Key
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import ToolResult, Verdict
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
 
 from .conftest import TreeRun, layout

@@ -13,10 +13,10 @@ import anyio
 import pytest
 from helpers.gate import gate_command
 from helpers.paths import CONFIG
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import Verdict
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 
 from .conftest import layout
 

@@ -14,13 +14,14 @@ import pytest
 from helpers.chains import chain, index
 from helpers.chains import gate as dagger_gate
 from helpers.paths import CONFIG
-from quality_gate import checks, gate
+from quality_gate import checks
+from quality_gate.app import run as gate
 from quality_gate.checks.base import Check, OutputError, Reading, exit_code_verdict, load_json, unreadable
+from quality_gate.commands import Execution, Layout, Tool
 from quality_gate.findings import Finding, Listing, Verdict
 from quality_gate.functions import all_checks, single
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import codequality, junit, summary
-from quality_gate.runner import Execution, Layout, Tool
 
 # The stand-in tool: one finding per line holding "TODO" in each .py file, as JSON; exit 1 when it found any.
 TODO_TOOL = """import json, pathlib, sys

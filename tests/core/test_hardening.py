@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers.gate import gate_command, make_project, run_gate, said
 from helpers.processes import processes
-from quality_gate import cli
+from quality_gate.cli import main as cli
 
 # What run-all writes on stderr as each tool ends (see progress.py), without a terminal.
 PROGRESS_LINE = re.compile(r"^(pylint|black|mypy|ruff) .+ \((\d+\.\d s|cached)\)$")

@@ -20,11 +20,11 @@ import anyio
 import pytest
 from helpers.gate import Project, said
 from helpers.paths import CONFIG
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Layout
 from quality_gate.findings import Verdict
-from quality_gate.local_runner import LocalRunner
-from quality_gate.runner import Layout
+from quality_gate.local.runner import LocalRunner
 
 FILES: dict[str, bytes] = {
     "src/lf.py": b"x = 1\ny=2\n",

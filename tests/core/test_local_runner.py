@@ -7,8 +7,8 @@ from pathlib import Path
 
 import anyio
 import pytest
-from quality_gate.local_runner import LocalRunner
-from quality_gate.runner import Command, Layout, Tool
+from quality_gate.commands import Command, Layout, Tool
+from quality_gate.local.runner import LocalRunner
 
 PROBE = """import json, os, sys
 seen = {"seed": os.environ.get("PYTHONHASHSEED"), "cache": os.environ.get("PROBE_CACHE"), "cwd": os.getcwd()}

@@ -14,13 +14,13 @@ import anyio
 import pytest
 from helpers.gate import gate_command
 from helpers.paths import CONFIG, TOOLS
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Layout
 from quality_gate.findings import ToolResult, Verdict
 from quality_gate.functions import all_checks
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import codequality, summary
-from quality_gate.runner import Layout
 
 # A finding for every tool: docstrings (pylint), layout (black), a wrong return type (mypy), an unused import (ruff).
 PLANTED = "import os\nx=1\ndef f(a: int) -> str:\n    return a\n"

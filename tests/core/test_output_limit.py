@@ -15,12 +15,12 @@ import anyio
 import pytest
 from helpers.gate import gate_command
 from helpers.paths import CONFIG
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Layout
 from quality_gate.findings import ENTRY_LINES
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
-from quality_gate.runner import Layout
 
 # pylint (C0303) and ruff (W291) report each line's trailing space (and black would remove them).
 RUFF_LINE = re.compile(r"^src/many\.py:\d+:\d+: W291 ", re.MULTILINE)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from helpers.gate import Project, gate_command, said
+from quality_gate.cli.progress import Progress
 from quality_gate.findings import Outcome, ToolResult, Verdict
-from quality_gate.progress import Progress
 
 PROGRESS_LINE = re.compile(r"^(?P<tool>pylint|black|mypy|ruff) (?P<verdict>passed|failed).* \((?P<seconds>[\d.]+) s\)$")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers.gate import Project, said
 from helpers.wheels import build_sdist, build_wheel, pinned
-from quality_gate.runner import PROJECT_REQUIREMENTS
+from quality_gate.commands import PROJECT_REQUIREMENTS
 
 USER = '"""Uses a package of the project\'s own."""\n\nfrom localdep import VALUE\n\nTOTAL: int = VALUE + 1\n'
 IMPORT_ERRORS = ("E0401", "import-not-found")

@@ -15,12 +15,12 @@ import anyio
 import pytest
 from helpers.paths import TOOLS
 from helpers.processes import Process, left_in_sessions, tool_children
-from quality_gate import gate
+from quality_gate.app import run as gate
+from quality_gate.commands import Command, Execution, Layout
 from quality_gate.findings import Verdict
 from quality_gate.functions import all_checks
-from quality_gate.local_runner import LocalRunner
+from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
-from quality_gate.runner import Command, Execution, Layout
 
 from .conftest import TreeRun, layout
 

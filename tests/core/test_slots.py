@@ -13,9 +13,9 @@ import anyio
 import pytest
 from helpers.paths import PIPELINE_SRC
 from quality_gate.checks import CHECKS
-from quality_gate.local_runner import LocalRunner
-from quality_gate.runner import Command, Execution, Layout, Tool
-from quality_gate.slots import CpuSlots
+from quality_gate.commands import Command, Execution, Layout, Tool
+from quality_gate.local.runner import LocalRunner
+from quality_gate.local.slots import CpuSlots
 
 # A stand-in tool: sleeps, then prints when it ran and how many workers it was told to use.
 PROBE = """import json, os, sys, time
@@ -158,7 +158,7 @@ def test_usable_cpus_follows_the_affinity_mask() -> None:
     """taskset or a container's cpuset narrows what we may use; os.cpu_count() would still count them all."""
     narrowed = (
         "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
-        "from quality_gate.slots import usable_cpus; print(usable_cpus(), os.cpu_count())"
+        "from quality_gate.local.slots import usable_cpus; print(usable_cpus(), os.cpu_count())"
     )
     source = PIPELINE_SRC
     environment = {**os.environ, "PYTHONPATH": str(source)}

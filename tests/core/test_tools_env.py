@@ -15,7 +15,7 @@ import pytest
 from helpers.gate import make_project, said
 from helpers.paths import PIPELINE_SRC, REPO
 from helpers.wheels import build_wheel
-from quality_gate import tools_env
+from quality_gate.local import tools_env
 
 PINS = (
     "# via pylint\n"

@@ -18,8 +18,8 @@ import pytest
 from helpers.engine import OfflineEngine, called, chain
 from helpers.paths import CONFIG, REPO, TOOLS_PYTHON
 from quality_gate import defaults
+from quality_gate.container.module import CouldNotRunError, GateError
 from quality_gate.functions import all_checks
-from quality_gate.main import CouldNotRunError, GateError
 
 APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    return text.upper()\n'
 

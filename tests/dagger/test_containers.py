@@ -16,12 +16,13 @@ import dagger.mod
 import pytest
 from dagger.mod._exceptions import FunctionError
 from helpers.chains import chain, container_for, gate, index
-from quality_gate import dagger_runner, local_runner
 from quality_gate.checks import CHECKS
-from quality_gate.fixes import FIXERS, run_fixers
+from quality_gate.commands import Execution, Layout
+from quality_gate.container import runner as dagger_runner
+from quality_gate.container.module import GateError, QualityGate
+from quality_gate.fix.fixers import FIXERS, run_fixers
 from quality_gate.functions import single
-from quality_gate.main import GateError, QualityGate
-from quality_gate.runner import Execution, Layout
+from quality_gate.local import runner as local_runner
 
 
 @pytest.mark.parametrize("function", list(single()))

@@ -20,7 +20,7 @@ import tomllib
 from pathlib import Path
 
 from helpers.paths import CONFIG, PIPELINE_SRC, REPO
-from quality_gate import driver
+from quality_gate.drivers import launch as driver
 
 PACKAGE = "quality_gate"
 
@@ -97,7 +97,7 @@ def pinned_for_the_tools() -> set[str]:
 
 
 def test_every_distribution_the_module_reaches_is_declared() -> None:
-    reached = distributions(third_party_reachable(f"{PACKAGE}.main"))
+    reached = distributions(third_party_reachable(f"{PACKAGE}.container.module"))
     assert "dagger-io" in reached, "the walk reads the module's imports"
     undeclared = {dist: where for dist, where in reached.items() if dist not in declared_by_the_module()}
     assert not undeclared, f"imported but not in .pipeline/pyproject.toml's dependencies: {undeclared}"

@@ -23,7 +23,7 @@ import pytest
 from helpers.engine import OfflineEngine, called, chain
 from helpers.gate import make_project, run_gate
 from helpers.paths import FIXTURES, TOOLS_PYTHON
-from quality_gate.main import CouldNotRunError, GateError, QualityGate
+from quality_gate.container.module import CouldNotRunError, GateError, QualityGate
 
 APP = '"""Planted."""\n\nimport os\n'
 

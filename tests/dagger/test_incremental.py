@@ -18,14 +18,15 @@ from typing import Any
 import pytest
 from helpers.chains import chain, container_for, gate, index
 from helpers.paths import CONFIG
-from quality_gate import dagger_runner, driver
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Layout
+from quality_gate.container import runner as dagger_runner
+from quality_gate.drivers import launch as driver
+from quality_gate.drivers.identity import differences
+from quality_gate.drivers.pylint import DRIVER_ROOT_VARIABLE
+from quality_gate.drivers.pylint.linter import STATE_DIR
 from quality_gate.functions import single
-from quality_gate.local_runner import tool_environment
-from quality_gate.pylint_identity import differences
-from quality_gate.pylint_incremental import DRIVER_ROOT_VARIABLE
-from quality_gate.pylint_incremental.linter import STATE_DIR
-from quality_gate.runner import Layout
+from quality_gate.local.runner import tool_environment
 
 
 def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
@@ -37,7 +38,7 @@ def test_the_gate_asks_the_container_runner_for_incremental_commands() -> None:
 def test_pylint_runs_the_driver_with_its_state_on_the_pylint_cache_volume() -> None:
     steps = container_for("lint")
     execute = steps[-1][1]["args"]
-    assert execute[:4] == ["python", "-P", "-m", "quality_gate.pylint_incremental"]
+    assert execute[:4] == ["python", "-P", "-m", "quality_gate.drivers.pylint"]
     assert execute[4:] == list(CHECKS["pylint"].command(dagger_runner.layout("src")).args), "pylint's own arguments"
     mount = steps[index(steps, "withMountedCache", path="/cache/pylint")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-pylint"})]
@@ -73,8 +74,8 @@ def shipped_files() -> dict[str, str]:
 def test_the_shipped_files_are_the_modules_own() -> None:
     files = shipped_files()
     assert files == driver.driver_files()
-    assert "quality_gate/pylint_incremental/__main__.py" in files
-    assert "quality_gate/main.py" not in files, "the Dagger module itself stays out of the tools' container"
+    assert "quality_gate/drivers/pylint/__main__.py" in files
+    assert "quality_gate/container/module.py" not in files, "the Dagger module itself stays out of the tools' container"
 
 
 def container_layout(tmp_path: Path) -> tuple[Path, Path]:
@@ -114,7 +115,7 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
 
     full = run("pylint", env)
     for linted in (["app", "other"], []):
-        assert differences(run("quality_gate.pylint_incremental", container_env), full) == []
+        assert differences(run("quality_gate.drivers.pylint", container_env), full) == []
         record = json.loads((tmp_path / "volume" / STATE_DIR / "last-run.json").read_text(encoding="utf-8"))
         assert record["linted"] == linted
 
@@ -122,7 +123,7 @@ def test_the_shipped_files_alone_run_pylint_incrementally(tmp_path: Path) -> Non
 def test_black_runs_its_driver_with_its_answers_on_the_black_cache_volume() -> None:
     steps = container_for("format")
     execute = steps[-1][1]["args"]
-    assert execute[:4] == ["python", "-P", "-m", "quality_gate.black_incremental"]
+    assert execute[:4] == ["python", "-P", "-m", "quality_gate.drivers.black"]
     assert execute[4:] == list(CHECKS["black"].command(dagger_runner.layout("src")).args), "black's own arguments"
     mount = steps[index(steps, "withMountedCache", path="/cache/black")][1]
     assert mount["cache"] == [("cacheVolume", {"key": "quality-gate-black"})]

@@ -66,14 +66,14 @@ def test_sdk_is_not_committed() -> None:
 def test_package_exports_the_main_object_for_the_runtime() -> None:
     """The runtime loads `quality_gate:QualityGate`, the PascalCase of the module name."""
     import quality_gate  # pylint: disable=import-outside-toplevel
-    from quality_gate import main  # pylint: disable=import-outside-toplevel
+    from quality_gate.container import module as main  # pylint: disable=import-outside-toplevel
 
     assert quality_gate.QualityGate is main.QualityGate, "the lazy export is the module's main object"
     assert hasattr(main.QualityGate, "__dagger_module__"), "made a Dagger object type by @object_type"
 
 
 def test_local_runner_does_not_import_the_sdk() -> None:
-    code = "import sys, quality_gate.cli; print('dagger' in sys.modules)"
+    code = "import sys, quality_gate.cli.main; print('dagger' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", code],
         env={"PYTHONPATH": str(PIPELINE / "src")},

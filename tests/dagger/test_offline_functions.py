@@ -15,12 +15,12 @@ from helpers.engine import OfflineEngine, called
 from helpers.gate import make_project, run_gate, said
 from helpers.paths import TOOLS_PYTHON
 from helpers.sarif import validated
-from quality_gate.baseline import FILE_NAME, load
-from quality_gate.dagger_runner import PROJECT_PINS_PATH
+from quality_gate.baseline.file import FILE_NAME, load
+from quality_gate.commands import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
+from quality_gate.container.module import CouldNotRunError, GateError
+from quality_gate.container.runner import PROJECT_PINS_PATH
 from quality_gate.functions import all_checks
-from quality_gate.main import CouldNotRunError, GateError
-from quality_gate.runner import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
-from quality_gate.tools_env import pinned
+from quality_gate.local.tools_env import pinned
 
 APP = '"""Planted."""\n\nimport os\n\n\ndef shout(text):\n    """Shout."""\n    return text.upper()\n'
 

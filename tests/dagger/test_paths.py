@@ -25,10 +25,11 @@ import pytest
 from helpers.chains import chain, index
 from helpers.chains import gate as make_gate
 from helpers.paths import REPO
-from quality_gate import dagger_runner, gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
+from quality_gate.commands import TOOL_ENVIRONMENT, Command, Execution, Layout
+from quality_gate.container import runner as dagger_runner
 from quality_gate.reports import codequality
-from quality_gate.runner import TOOL_ENVIRONMENT, Command, Execution, Layout
 
 # As given on the command line, and the repository path each one means.
 SOURCE_PATHS = [("src", "src"), ("app/lib", "app/lib"), ("./app/", "app"), ("app/../lib", "lib"), (".", ".")]

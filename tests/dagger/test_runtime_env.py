@@ -153,7 +153,7 @@ def test_an_import_the_lock_does_not_hold_fails_the_load_there(tmp_path: Path) -
     """The control: a module that imports a package of the tests' venv, not of the lock, does not load."""
     source = tmp_path / "src"
     shutil.copytree(PIPELINE_SRC, source, ignore=shutil.ignore_patterns("__pycache__"))
-    review = source / "quality_gate" / "review.py"
+    review = source / "quality_gate" / "baseline" / "review.py"
     review.write_text(review.read_text(encoding="utf-8").replace("\nimport ", "\nimport jsonschema\nimport ", 1))
     planted = built(tmp_path / "runtime", source)
     report = probe(planted.python, tmp_path, tmp_path / "engine", isolated=True, functions=[])

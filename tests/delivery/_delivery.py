@@ -15,7 +15,7 @@ from typing import Any
 from helpers.paths import REPO
 from ruamel.yaml import YAML
 
-MAIN_PY = REPO / ".pipeline" / "src" / "quality_gate" / "main.py"
+MAIN_PY = REPO / ".pipeline" / "src" / "quality_gate" / "container" / "module.py"
 COMPONENT = REPO / "templates" / "quality-gate.yml"
 # The line between the component's two YAML documents: the `spec:` header, then the jobs.
 DOCUMENT_SEPARATOR = "\n---\n"

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from _delivery import component_inputs, dagger_json_version, registered_functions, tool
 from helpers.paths import REPO
-from quality_gate.baseline import FILE_NAME as BASELINE_FILE
+from quality_gate.baseline.file import FILE_NAME as BASELINE_FILE
 from quality_gate.functions import ALL_TOOLS, single
 from ruamel.yaml import YAML
 

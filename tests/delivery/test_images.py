@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from _delivery import component_inputs
 from helpers.paths import REPO
-from quality_gate import dagger_runner
+from quality_gate.container import runner as dagger_runner
 from ruamel.yaml import YAML
 
 IMAGES_FILE = REPO / ".docker" / "images.yml"

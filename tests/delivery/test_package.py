@@ -28,7 +28,7 @@ pytestmark = pytest.mark.xdist_group("package")
 
 PACKAGE = PIPELINE_SRC / "quality_gate"
 # The Dagger front door: it imports dagger, which the runner never needs.
-DAGGER_ONLY = {"main.py", "dagger_runner.py"}
+DAGGER_ONLY = PACKAGE / "container"
 SHIPPED = ("requirements.txt", ".pylintrc", "black.toml", "mypy.ini", "pyproject.toml")
 
 Key = tuple[str, str, str, int]  # tool, rule, path, line
@@ -91,13 +91,13 @@ def test_the_wheel_holds_the_runner_its_drivers_and_the_shipped_configuration(wh
     source = {
         f"quality_gate/{path.relative_to(PACKAGE).as_posix()}"
         for path in PACKAGE.rglob("*")
-        if path.is_file() and path.suffix in {".py", ".typed"} and path.name not in DAGGER_ONLY
+        if path.is_file() and path.suffix in {".py", ".typed"} and not path.is_relative_to(DAGGER_ONLY)
     }
     package = {name for name in names if not name.startswith(info) and "/defaults/" not in name}
     assert package == source, "every module of the runner and its drivers, and nothing of the Dagger front door"
-    assert {"quality_gate/pylint_incremental/__main__.py", "quality_gate/black_incremental/__main__.py"} <= package
+    assert {"quality_gate/drivers/pylint/__main__.py", "quality_gate/drivers/black/__main__.py"} <= package
     assert shipped == {name: (CONFIG / name).read_bytes() for name in SHIPPED}, "the repository's .config/ files"
-    assert "[console_scripts]\nquality-gate = quality_gate.cli:console" in entry_points
+    assert "[console_scripts]\nquality-gate = quality_gate.cli.main:console" in entry_points
     assert pins(metadata.get_all("Requires-Dist") or []) == requirements_txt_pins()
     assert metadata["Name"] == "quality-gate" and metadata["Requires-Python"] == ">=3.11"
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import dagger
 from dagger import dag
+from quality_gate.container.module import QualityGate
 from quality_gate.functions import single
-from quality_gate.main import QualityGate
 
 from .engine import chain
 

@@ -30,7 +30,7 @@ def snapshot(root: Path) -> dict[str, str]:
     return entries
 
 
-MAIN_PY = PIPELINE_SRC / "quality_gate" / "main.py"
+MAIN_PY = PIPELINE_SRC / "quality_gate" / "container" / "module.py"
 
 # The tools' own environment (`make venv`): exactly .config/requirements.txt, as the Dagger toolbox installs it.
 TOOLS_PYTHON = REPO / ".venv" / "bin" / "python"

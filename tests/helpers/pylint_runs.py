@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quality_gate import driver
 from quality_gate.checks import CHECKS
-from quality_gate.local_runner import tool_environment
-from quality_gate.pylint_identity import differences
-from quality_gate.pylint_incremental.linter import STATE_DIR
-from quality_gate.runner import Layout
+from quality_gate.commands import Layout
+from quality_gate.drivers import launch as driver
+from quality_gate.drivers.identity import differences
+from quality_gate.drivers.pylint.linter import STATE_DIR
+from quality_gate.local.runner import tool_environment
 
 from .paths import CONFIG
 
-# What `python -m quality_gate.pylint_incremental` does, after a test's prelude.
-START_DRIVER = "from quality_gate.pylint_incremental.__main__ import main\nmain()"
+# What `python -m quality_gate.drivers.pylint` does, after a test's prelude.
+START_DRIVER = "from quality_gate.drivers.pylint.__main__ import main\nmain()"
 
 
 @dataclass(frozen=True)

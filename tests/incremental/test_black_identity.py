@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 from helpers.paths import CONFIG
-from quality_gate import driver
-from quality_gate.black_incremental.memo import STATE_DIR
 from quality_gate.checks import CHECKS
-from quality_gate.local_runner import tool_environment
-from quality_gate.runner import Layout
+from quality_gate.commands import Layout
+from quality_gate.drivers import launch as driver
+from quality_gate.drivers.black.memo import STATE_DIR
+from quality_gate.local.runner import tool_environment
 
 TIME = rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00"
 HEADER = re.compile(

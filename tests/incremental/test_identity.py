@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.pylint_runs import Tree, reported, symbols
-from quality_gate.pylint_identity import differences
+from quality_gate.drivers.identity import differences
 
 PACKAGE = '"""A package."""\n'
 

@@ -16,9 +16,9 @@ from helpers.generated_tree import generate
 from helpers.paths import CONFIG
 from helpers.pylint_runs import Tree
 from quality_gate.checks import CHECKS
-from quality_gate.pylint_identity import differences
-from quality_gate.pylint_incremental.linter import STATE_DIR
-from quality_gate.runner import Execution, Layout
+from quality_gate.commands import Execution, Layout
+from quality_gate.drivers.identity import differences
+from quality_gate.drivers.pylint.linter import STATE_DIR
 
 # A module of the generated tree that no other imports, and one of the core package that many import.
 LEAF, CORE = "src/p002/m011.py", "src/p000/m000.py"
@@ -60,14 +60,14 @@ def test_the_state_grows_with_the_modules_not_with_their_pairs(tmp_path: Path) -
 # Counts the bytes the driver's digest() reads and writes the count on exit (the driver ends with os._exit).
 COUNT_HASHED = """
 import os
-from quality_gate.driver_common import hashing
+from quality_gate.drivers.common import hashing
 original, hashed = hashing.digest, [0]
 def digest(parts):
     parts = list(parts)
     hashed[0] += sum(len(part) for part in parts)
     return original(parts)
 hashing.digest = digest
-from quality_gate.pylint_incremental import __main__ as start
+from quality_gate.drivers.pylint import __main__ as start
 leave = start.leave
 def counted_leave(done):
     with open(os.environ["HASHED_COUNT"], "w", encoding="utf-8") as file:
@@ -104,7 +104,7 @@ def test_keying_reads_each_module_once_not_once_per_importer(tmp_path: Path, mon
 
 
 # Lowers the stored entries' limit, as if the tree had more modules than the state's limit allows for.
-FEW_ENTRIES = "from quality_gate.driver_common import state\nstate.MAX_ENTRIES = 10\n"
+FEW_ENTRIES = "from quality_gate.drivers.common import state\nstate.MAX_ENTRIES = 10\n"
 
 
 def test_a_tree_with_more_entries_than_the_limit_keeps_every_modules_result(tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ def test_a_forged_entry_with_a_valid_key_is_a_miss(tmp_path: Path, forge: Callab
 
 
 # Lowers the number of modules the driver takes, as if the tree were bigger than it measured itself for.
-FEW_MODULES = "from quality_gate.pylint_incremental import plan\nplan.MAX_MODULES = 5\n"
+FEW_MODULES = "from quality_gate.drivers.pylint import plan\nplan.MAX_MODULES = 5\n"
 
 
 def test_a_tree_too_big_for_the_driver_gets_a_plain_run_and_the_user_is_told(tmp_path: Path) -> None:

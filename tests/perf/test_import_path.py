@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quality_gate import import_path
+from quality_gate.local import import_path
 from quality_gate.tree import TreeError
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import anyio
 import pytest
 from helpers.paths import REPO
-from quality_gate import gate
+from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS, Check
+from quality_gate.commands import Command, Execution, Layout
 from quality_gate.findings import ToolResult, Verdict
-from quality_gate.local_runner import LocalRunner
-from quality_gate.result_cache import ResultCache
-from quality_gate.runner import Command, Execution, Layout
+from quality_gate.local.result_cache import ResultCache
+from quality_gate.local.runner import LocalRunner
 from quality_gate.store import ResultStore, StoreError, private_directory, project_directory
 from quality_gate.tree import Snapshot
 

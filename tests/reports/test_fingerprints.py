@@ -11,9 +11,9 @@ from typing import Any
 
 from helpers.gate import Project
 from quality_gate.checks import CHECKS
+from quality_gate.commands import Execution, Layout
 from quality_gate.findings import ToolResult
 from quality_gate.reports import codequality
-from quality_gate.runner import Execution, Layout
 
 BLOCK = "".join(f"    total = total + {index} * factor\n" for index in range(8))
 

@@ -17,9 +17,11 @@ import pytest
 from helpers.gate import Project, gate_command
 from helpers.paths import REPO as ROOT
 from helpers.users import as_normal_user, give_to_normal_user, normal_user_home
-from quality_gate import cli, interrupts, undo, verify
+from quality_gate.cli import main as cli
 from quality_gate.findings import Finding, Outcome, ToolResult, Verdict
-from quality_gate.fixes import FIXERS
+from quality_gate.fix import undo, verify
+from quality_gate.fix.fixers import FIXERS
+from quality_gate.local import interrupts
 
 UNFORMATTED = '"""Needs black."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add."""\n    return a+b\n'
 FORMATTED = UNFORMATTED.replace("a+b", "a + b")

@@ -15,10 +15,10 @@ from typing import Any
 from helpers.gate import Project
 from helpers.paths import CONFIG, FIXTURES
 from helpers.sarif import SCHEMA_ID, SCHEMA_SHA256, run_of, schema_bytes, validated
-from quality_gate.baseline import FILE_NAME as BASELINE_FILE
+from quality_gate.baseline.file import FILE_NAME as BASELINE_FILE
 from quality_gate.findings import Finding
+from quality_gate.local.tools_env import pinned
 from quality_gate.reports import sarif
-from quality_gate.tools_env import pinned
 
 TOOLS = ["pylint", "black", "mypy", "ruff"]
 

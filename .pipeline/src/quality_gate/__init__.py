@@ -12,7 +12,7 @@ __all__ = ["QualityGate"]  # pylint: disable=undefined-all-variable  # via __get
 # for importing the Dagger SDK (over two seconds), which it never uses.
 def __getattr__(name: str) -> Any:
     if name == "QualityGate":
-        from .main import QualityGate  # pylint: disable=import-outside-toplevel
+        from .container.module import QualityGate  # pylint: disable=import-outside-toplevel
 
         return QualityGate
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """`python -m quality_gate`: the local runner."""
 
-from .cli import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -15,8 +15,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .driver_common.state import mtime, prune
-from .runner import Execution
+from .commands import Execution
+from .drivers.common.state import mtime, prune
 
 FORMAT = "quality-gate-result/2"
 MAX_ENTRIES = 256

@@ -8,8 +8,8 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 
+from ..commands import Command, Execution, Layout, Tool
 from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
-from ..runner import Command, Execution, Layout, Tool
 from ..tree import PYTHON_SUFFIXES
 
 # What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.

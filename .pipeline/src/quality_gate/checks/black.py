@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, Verdict
-from ..runner import Execution, Layout, Tool
 from .base import Check, OutputError, Reading, exit_code_verdict, hidden_under, relative, unreadable, unrooted
 from .config import toml_lacks
 
@@ -56,7 +56,7 @@ class Black(Check):
         priority=3,
         workers_variable="BLACK_NUM_WORKERS",  # as many workers as CPUs it was given
     )
-    driver = "quality_gate.black_incremental"  # same arguments and output; unchanged files' answers reused
+    driver = "quality_gate.drivers.black"  # same arguments and output; unchanged files' answers reused
     homepage = "https://black.readthedocs.io/"
     function = "format"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, Verdict, count
-from ..runner import Execution, Layout, Tool
 from .base import Check, OutputError, Reading, exit_code_verdict, path_pattern, relative, unreadable
 from .config import ini_lacks
 

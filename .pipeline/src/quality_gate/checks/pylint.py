@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..commands import Execution, Layout, Tool
+from ..drivers.pylint import NOTE_PREFIX
 from ..findings import Finding, Listing, Verdict, count
-from ..pylint_incremental import NOTE_PREFIX
-from ..runner import Execution, Layout, Tool
 from .base import Check, OutputError, Reading, load_json, path_pattern, relative, unreadable
 from .config import ini_lacks
 
@@ -57,7 +57,7 @@ class Pylint(Check):
         priority=0,  # the longest on any real tree, and one process: it gets a CPU first and keeps it
     )
     homepage = "https://pylint.readthedocs.io/"
-    driver = "quality_gate.pylint_incremental"  # same arguments, same json2 and exit code; unchanged modules reused
+    driver = "quality_gate.drivers.pylint"  # same arguments, same json2 and exit code; unchanged modules reused
     function = "lint"
     suffixes = (".py",)  # pylint does not read stubs
 

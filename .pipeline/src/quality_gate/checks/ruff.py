@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, count
-from ..runner import Execution, Layout, Tool
-from .base import (
-    Check,
-    OutputError,
-    Reading,
-    exit_code_verdict,
-    hidden_glob,
-    load_json,
-    relative,
-    unreadable,
-    unrooted,
-)
+from .base import Check, OutputError, Reading, exit_code_verdict, hidden_glob, load_json, relative, unreadable, unrooted
 from .config import toml_lacks
 
 # ruff's rule families that point at bugs rather than style (pyflakes, bugbear, syntax-level pycodestyle).

@@ -1,0 +1,1 @@
+"""The committed baseline: its file, where findings lie, results reviewed against it, and recording it."""

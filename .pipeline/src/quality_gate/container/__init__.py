@@ -1,0 +1,1 @@
+"""The Dagger module: its functions, and the runner that sends each tool to the engine as a container."""
