@@ -170,7 +170,7 @@ PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(if $(shell $(p) -c '$(p
 # changes what the gate finds (mypy and pylint see every package installed beside them).
 TEST_VENV ?= .venv-tests
 # Stamp files: a venv is (re)installed when a requirements file changes. The gate reads VENV_STAMP's
-# name (tools_env.STAMP): in the environment that carries it, it checks the packages against the pins.
+# name (local/tools_env.py's STAMP): in the environment that carries it, it checks the packages against the pins.
 VENV_STAMP := $(VENV)/.quality-gate-tools
 TEST_STAMP := $(TEST_VENV)/.quality-gate-tests
 # The gate itself, installed into VENV from this checkout (pyproject.toml) without its dependencies, which are

@@ -17,7 +17,7 @@ from helpers.gate import gate_command, make_project, run_gate, said
 from helpers.processes import processes
 from quality_gate.cli import main as cli
 
-# What run-all writes on stderr as each tool ends (see progress.py), without a terminal.
+# What run-all writes on stderr as each tool ends (see cli/progress.py), without a terminal.
 PROGRESS_LINE = re.compile(r"^(pylint|black|mypy|ruff) .+ \((\d+\.\d s|cached)\)$")
 
 CLEAN = '"""Clean."""\n\n\ndef double(number: int) -> int:\n    """Twice."""\n    return number * 2\n'

@@ -122,7 +122,7 @@ def test_report_limits_each_tool_on_the_terminal_and_writes_every_finding(tmp_pa
 
 
 def test_the_dagger_functions_summary_has_the_same_default_limit(tmp_path: Path, cache_root: Path) -> None:
-    """main.py returns summary.overall(results) and summary.single(result): the default limit applies there."""
+    """container/module.py returns summary.overall(results) and summary.single(result): the default limit applies."""
     root = project(tmp_path, summary.DEFAULT_LIMIT + 1)
     runner = LocalRunner(Layout(source="src", config=str(CONFIG), workdir=str(root)), cache_root)
     result = anyio.run(gate.run_check, runner, CHECKS["ruff"])

@@ -170,7 +170,7 @@ def test_function_error_is_still_the_sdks_private_escape_hatch(caplog: pytest.Lo
 def test_fix_runs_the_local_fixers_on_a_copy_and_returns_a_changeset_from_the_repository_root(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The Dagger fix is fixes.run_fixers over a ChainRunner: the same commands, order and config files as locally."""
+    """The Dagger fix runs fix/fixers.py's run_fixers over a ChainRunner: the local fix's commands, order, configs."""
     qg = gate()
     source, config = qg._source(), qg._config()  # pylint: disable=protected-access
     writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, "src", writable=True)

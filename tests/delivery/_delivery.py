@@ -45,7 +45,7 @@ def _decorator_name(node: ast.expr) -> tuple[str, str | None]:
 
 
 def registered_functions(main_py: Path = MAIN_PY) -> set[str]:
-    """CLI names of the methods that main.py registers with @function / @dagger.function.
+    """CLI names of the methods that container/module.py registers with @function / @dagger.function.
 
     Read with `ast`, without importing the module (no engine, no SDK codegen needed).
     Python snake_case becomes kebab-case on the CLI, unless function(name=...) says otherwise.

@@ -69,7 +69,7 @@ class Command:
     tool: Tool
     args: tuple[str, ...]
     # A module of this package that runs the tool with the same arguments and output, reusing what it kept of
-    # earlier runs (pylint_incremental): the tool's interpreter must be able to import it (see driver.py).
+    # earlier runs (drivers/pylint): the tool's interpreter must be able to import it (see drivers/launch.py).
     driver: str | None = None
 
     @property

@@ -52,7 +52,7 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # a plain record
     # has no line of its own, so a baseline and fingerprints know it by its file and message alone.
     whole_module: bool = field(default=False, compare=False)
     # Where it lies, in terms that survive lines moving (its enclosing definition and its line's content, see
-    # anchors.py and baseline.py): set once its file has been read; fingerprints hash it with identity().
+    # baseline/anchors.py and baseline/file.py): set once its file has been read; fingerprints hash it with identity().
     anchor: tuple[str, ...] = field(default=(), compare=False)
     # In the project's baseline (set by its review): still reported, but it does not fail the gate.
     known: bool = field(default=False, compare=False)

@@ -14,7 +14,7 @@ from ..commands import Execution, Runner
 from ..findings import Outcome, ToolResult, Verdict, headline
 from ..local.result_cache import ResultCache
 
-# What the project accepts of a result (its baseline, see review.py): it may turn findings into a pass.
+# What the project accepts of a result (its baseline, see baseline/review.py): it may turn findings into a pass.
 Review = Callable[[ToolResult], Awaitable[ToolResult]]
 
 

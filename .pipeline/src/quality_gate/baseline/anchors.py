@@ -1,7 +1,7 @@
 """Where a finding lies in its file, in terms that survive lines moving: the function or class around its line.
 
 A finding's line number changes with every line inserted above it; the name of the definition that encloses
-it does not. With the content of the finding's own line (baseline.py), it tells a known finding that moved
+it does not. With the content of the finding's own line (file.py), it tells a known finding that moved
 from a new one of the same kind: the same error in another function, or on a line with other code, is new.
 """
 

@@ -27,7 +27,7 @@ def installed() -> bool:
     """Whether this package lies in the site-packages of the gate's interpreter, as an installed package does.
 
     Then every interpreter the tools run with imports it already: the same environment, or the project's own,
-    which sees the tools' site-packages through its .pth file (project_env.py).
+    which sees the tools' site-packages through its .pth file (local/project_env.py).
     """
     return LOCAL_ROOT in {Path(folder).resolve() for folder in site.getsitepackages()}
 

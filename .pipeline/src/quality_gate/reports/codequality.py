@@ -56,7 +56,7 @@ def fingerprinted(results: Sequence[ToolResult]) -> list[tuple[Finding, str]]:
 
 def fingerprint(key: tuple[str, ...], occurrence: int) -> str:
     """Stable across unrelated edits: what was found, where (file, definition, line's content; not the line's
-    number), and which occurrence: the baseline's own key (baseline.py), so the same finding is new to both.
+    number), and which occurrence: the baseline's own key (baseline/file.py), so the same finding is new to both.
 
     Each part as the report writes it: a lone surrogate (a name that is not UTF-8) cannot be encoded to hash.
     """
