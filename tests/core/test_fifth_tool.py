@@ -16,7 +16,7 @@ from helpers.chains import gate as dagger_gate
 from helpers.paths import CONFIG
 from quality_gate import checks
 from quality_gate.app import run as gate
-from quality_gate.checks.base import Check, OutputError, Reading, exit_code_verdict, load_json, unreadable
+from quality_gate.checks.base import Check, Reading, UnreadableOutputError, exit_code_verdict, load_json, unreadable
 from quality_gate.commands import Execution, Layout, Tool
 from quality_gate.findings import Finding, Listing, Verdict
 from quality_gate.functions import all_checks, single
@@ -53,13 +53,13 @@ class Todo(Check):
         try:
             report = load_json(execution.stdout)
             if not isinstance(report, list):
-                raise OutputError("not a list")
+                raise UnreadableOutputError("not a list")
             findings = [
                 Finding(str(item["path"]), int(item["line"]), 1, "todo", "T001", "a TODO is left", "info", "Style")
                 for item in report
             ]
-        except (OutputError, KeyError, TypeError, ValueError) as error:
-            return unreadable(verdict, OutputError(str(error)), "")
+        except (UnreadableOutputError, KeyError, TypeError, ValueError) as error:
+            return unreadable(verdict, UnreadableOutputError(str(error)), "")
         return Reading(verdict, findings, Listing(tuple(f"{f.position}: T001 a TODO is left" for f in findings)), "")
 
 

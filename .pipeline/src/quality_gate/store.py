@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .commands import Execution
 from .drivers.common.state import mtime, prune
+from .errors import QualityGateError
 
 FORMAT = "quality-gate-result/2"
 MAX_ENTRIES = 256
@@ -24,7 +25,7 @@ PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 
 
-class StoreError(ValueError):
+class StoreError(QualityGateError):
     """A cache directory that cannot be used safely; the message says which and what to do."""
 
 

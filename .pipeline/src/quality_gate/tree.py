@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pathspec
 
+from .errors import QualityGateError
+
 # Version control internals: no tool reads them.
 VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 # The tools' own caches and bytecode: only a Python file in one of them is read (black checks them).
@@ -44,7 +46,7 @@ CHECKED_NOWHERE = frozenset(
 ANCESTOR_FILES = (".gitignore", ".ignore", "pyproject.toml")
 
 
-class TreeError(ValueError):
+class TreeError(QualityGateError):
     """The tree cannot be checked as it is (a directory link loop): said before any tool starts."""
 
 

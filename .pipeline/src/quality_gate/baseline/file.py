@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..errors import QualityGateError
 from ..findings import Finding, identity
 
 FILE_NAME = "quality-baseline.json"  # in the configuration directory: committed with it
@@ -34,7 +35,7 @@ CONTEXT_LINES = 2  # non-blank lines above and below a finding that make its nei
 MOST_IDENTICAL = 100_000  # an entry's count: more identical findings than any file holds, fewer than exhaust memory
 
 
-class BaselineError(ValueError):
+class BaselineError(QualityGateError):
     """A baseline file that cannot be read: said in one line, with what to do."""
 
 

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 
 from ..commands import Command, Execution, Layout, Tool
+from ..errors import QualityGateError
 from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
 from ..tree import PYTHON_SUFFIXES
 
@@ -16,7 +17,7 @@ from ..tree import PYTHON_SUFFIXES
 NO_FILES = re.compile(r"No Python files (are present|found)")
 
 
-class OutputError(ValueError):
+class UnreadableOutputError(QualityGateError):
     """The tool's machine-readable output could not be read."""
 
 
@@ -118,7 +119,7 @@ def fallback_reason(execution: Execution) -> str:
     return last_lines(execution.stderr) or last_lines(execution.stdout) or f"exit code {execution.exit_code}"
 
 
-def unreadable(verdict: Verdict, error: OutputError, reason: str) -> Reading:
+def unreadable(verdict: Verdict, error: UnreadableOutputError, reason: str) -> Reading:
     """The reading of output that could not be parsed: no findings, the exit code's verdict and the reason."""
     return Reading(verdict, [], Listing(()), reason, unreadable=str(error))
 
@@ -190,4 +191,4 @@ def load_json(text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise OutputError(f"not JSON: {error.msg} at line {error.lineno}") from None
+        raise UnreadableOutputError(f"not JSON: {error.msg} at line {error.lineno}") from None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, Verdict
-from .base import Check, OutputError, Reading, exit_code_verdict, hidden_under, relative, unreadable, unrooted
+from .base import Check, Reading, UnreadableOutputError, exit_code_verdict, hidden_under, relative, unreadable, unrooted
 from .config import toml_lacks
 
 # black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
@@ -80,7 +80,7 @@ class Black(Check):
         reason = unrooted(" | ".join(error.removeprefix("error: ") for error in errors[:3]), layout)
         try:
             report = _read(execution, layout)
-        except OutputError as error:
+        except UnreadableOutputError as error:
             return unreadable(verdict, error, reason)
         diffs = {relative(diff.path, layout): diff for diff in report.diffs}
         findings = sorted(_finding(path, diff.text) for path, diff in diffs.items())
@@ -107,10 +107,10 @@ def _read(execution: Execution, layout: Layout) -> Report:
     rest, unmatched = _without(execution.stderr, [f"would reformat {diff.path}" for diff in diffs])
     if unmatched:
         path = relative(unmatched[0].removeprefix("would reformat "), layout)
-        raise OutputError(f"the diff of {path!r} without its 'would reformat' line")
+        raise UnreadableOutputError(f"the diff of {path!r} without its 'would reformat' line")
     stray = next((line for line in rest.split("\n") if WOULD_REFORMAT.match(line)), None)
     if stray:
-        raise OutputError(f"{unrooted(stray, layout)!r} without a diff")
+        raise UnreadableOutputError(f"{unrooted(stray, layout)!r} without a diff")
     return Report(diffs, rest)
 
 

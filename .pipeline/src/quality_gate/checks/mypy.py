@@ -7,7 +7,7 @@ from typing import Any
 
 from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, Verdict, count
-from .base import Check, OutputError, Reading, exit_code_verdict, path_pattern, relative, unreadable
+from .base import Check, Reading, UnreadableOutputError, exit_code_verdict, path_pattern, relative, unreadable
 from .config import ini_lacks
 
 # Where each error code is documented: the address mypy itself links to (its --show-error-code-links).
@@ -33,7 +33,7 @@ class Mypy(Check):
         verdict = exit_code_verdict(execution.exit_code)
         try:
             found = sorted(_findings(execution.stdout, layout), key=lambda pair: pair[0])
-        except OutputError as error:
+        except UnreadableOutputError as error:
             return unreadable(verdict, error, "")
         findings = [finding for finding, _ in found]
         # mypy warns about a bad mypy.ini on stderr and goes on with exit 0: a tool that could not run.
@@ -66,7 +66,7 @@ def _findings(stdout: str, layout: Layout) -> list[tuple[Finding, str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            raise OutputError(f"not a JSON line: {line[:120]!r}") from None
+            raise UnreadableOutputError(f"not a JSON line: {line[:120]!r}") from None
         if isinstance(record, dict) and record.get("severity") == "error":
             findings.append(_finding(record, layout))
     return findings
@@ -89,7 +89,7 @@ def _finding(record: dict[str, Any], layout: Layout) -> tuple[Finding, str]:
         )
         return finding, str(record.get("hint") or "")
     except (KeyError, TypeError, ValueError) as error:
-        raise OutputError(f"unexpected mypy record {record!r}: {error!r}") from None
+        raise UnreadableOutputError(f"unexpected mypy record {record!r}: {error!r}") from None
 
 
 def _end_column(column: object) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from ..commands import Execution, Layout, Tool
 from ..drivers.pylint import NOTE_PREFIX
 from ..findings import Finding, Listing, Verdict, count
-from .base import Check, OutputError, Reading, load_json, path_pattern, relative, unreadable
+from .base import Check, Reading, UnreadableOutputError, load_json, path_pattern, relative, unreadable
 from .config import ini_lacks
 
 FATAL = 1
@@ -81,7 +81,7 @@ class Pylint(Check):
         try:
             report = _report(execution.stdout)
             findings = [_finding(message, layout) for message in report["messages"]]
-        except OutputError as error:
+        except UnreadableOutputError as error:
             return unreadable(verdict, error, "")
         findings.sort()
         wrong_config = [f for f in findings if f.message.endswith(CONFIG_ENDINGS)]
@@ -113,9 +113,9 @@ def _ignore_paths(layout: Layout) -> str:
 def _report(stdout: str) -> dict[str, Any]:
     report = load_json(stdout)
     if not isinstance(report, dict) or not isinstance(report.get("messages"), list):
-        raise OutputError("no 'messages' list in pylint's json2 report")
+        raise UnreadableOutputError("no 'messages' list in pylint's json2 report")
     if not isinstance(report.get("statistics", {}), dict):
-        raise OutputError("pylint's json2 'statistics' is not an object")
+        raise UnreadableOutputError("pylint's json2 'statistics' is not an object")
     return report
 
 
@@ -164,4 +164,4 @@ def _finding(message: dict[str, Any], layout: Layout) -> Finding:
             help_uri=HELP.format(folder=HELP_FOLDER.get(kind, kind), symbol=symbol),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise OutputError(f"unexpected pylint message {message!r}: {error!r}") from None
+        raise UnreadableOutputError(f"unexpected pylint message {message!r}: {error!r}") from None

@@ -6,7 +6,17 @@ from typing import Any
 
 from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, count
-from .base import Check, OutputError, Reading, exit_code_verdict, hidden_glob, load_json, relative, unreadable, unrooted
+from .base import (
+    Check,
+    Reading,
+    UnreadableOutputError,
+    exit_code_verdict,
+    hidden_glob,
+    load_json,
+    relative,
+    unreadable,
+    unrooted,
+)
 from .config import toml_lacks
 
 # ruff's rule families that point at bugs rather than style (pyflakes, bugbear, syntax-level pycodestyle).
@@ -44,9 +54,9 @@ class Ruff(Check):
         try:
             report = load_json(execution.stdout)
             if not isinstance(report, list):
-                raise OutputError("ruff's JSON output is not a list")
+                raise UnreadableOutputError("ruff's JSON output is not a list")
             findings = [_finding(entry, layout) for entry in report]
-        except OutputError as error:
+        except UnreadableOutputError as error:
             return unreadable(verdict, error, reason)
         entries = tuple(f"{f.position}: {f.rule}{' [*]' if f.fixable else ''} {f.message}" for f in findings)
         fixable = sum(f.fixable for f in findings)
@@ -88,4 +98,4 @@ def _finding(entry: Any, layout: Layout) -> Finding:
             help_uri=url,
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise OutputError(f"unexpected ruff entry {entry!r}: {error!r}") from None
+        raise UnreadableOutputError(f"unexpected ruff entry {entry!r}: {error!r}") from None

@@ -23,6 +23,7 @@ from ..checks import Check
 from ..checks.config import unconfigured
 from ..commands import TOOL_REQUIREMENTS, Layout, file_set_digest
 from ..drivers.common.state import State
+from ..errors import QualityGateError
 from ..findings import EXIT_BROKEN, ToolResult, exit_code
 from ..fix import command as fix_command
 from ..functions import ALL_TOOLS, all_checks, check_for, drivers, single
@@ -33,11 +34,11 @@ from ..local.runner import DEFAULT_TIMEOUT, LocalRunner, installed_versions
 from ..reports import files as report_files
 from ..reports import summary
 from ..store import ResultStore, StoreError, private_directory, project_directory
-from ..tree import Snapshot, TreeError, project_root
+from ..tree import Snapshot, project_root
 from .progress import Progress
 
 
-class UsageError(Exception):
+class UsageError(QualityGateError):
     """Bad input from the user: said in one line with what to do, never as a traceback."""
 
 
@@ -157,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 tools = drivers(installed_versions([check.name for check in plan.checks]))
                 print(report_files.write(results, plan.output, tools), flush=True)
-            except report_files.OutputError as error:
+            except report_files.ReportDirectoryError as error:
                 return _fail(f"error: {error}")
     else:
         files = plan.snapshot.python_files()
@@ -205,7 +206,7 @@ def prepare(args: argparse.Namespace) -> Plan:
         where = replace(where, ignored=snapshot.ignored())
         environment = project_env.prepare(Path(config), pins, project, args.timeout)
         cache = None if args.no_cache else result_cache(project, snapshot, where, environment)
-    except (StoreError, TreeError, report_files.OutputError, project_env.InstallError) as error:
+    except QualityGateError as error:
         raise UsageError(str(error)) from None
     file_set = file_set_digest(snapshot.python_files())
     runner = LocalRunner(

@@ -15,11 +15,12 @@ from dagger.mod._exceptions import FunctionError
 from .. import defaults, inputs
 from ..app import run as gate
 from ..baseline.file import FILE_NAME as BASELINE_FILE
-from ..baseline.file import Baseline, BaselineError, load, render, repeats_note
+from ..baseline.file import Baseline, load, render, repeats_note
 from ..baseline.review import Anchoring, Review, unrecordable
 from ..checks import CHECKS, Check
 from ..checks.config import unconfigured
 from ..commands import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS, file_set_digest
+from ..errors import QualityGateError
 from ..findings import EXIT_BROKEN, ToolResult, exit_code
 from ..fix.fixers import FIXERS, run_fixers
 from ..functions import all_checks, check_for, drivers
@@ -229,20 +230,20 @@ class QualityGate:
         """
         try:
             return await self._checked_input(checks, committed)
-        except (ValueError, BaselineError) as error:
+        except QualityGateError as error:
             return await could_not_run(str(error))
 
     async def _checked_input(self, checks: list[Check], committed: bool) -> Prepared:
         source_path = dagger_runner.repository_path(self.source_path, "--source-path")
         if not await self._is_directory(source_path):
-            raise ValueError(inputs.not_a_directory("--source-path", self.source_path, IN_WORKSPACE))
+            raise QualityGateError(inputs.not_a_directory("--source-path", self.source_path, IN_WORKSPACE))
         config_path = dagger_runner.repository_path(self.config_path, "--config-path")
         own_config = await self._is_directory(config_path)
         if not own_config and config_path != defaults.FOLDER:  # the default folder may be missing: all shipped
-            raise ValueError(inputs.not_a_directory("--config-path", self.config_path, IN_WORKSPACE))
+            raise QualityGateError(inputs.not_a_directory("--config-path", self.config_path, IN_WORKSPACE))
         files = [path for suffix in PYTHON_SUFFIXES for path in await self._source().glob(f"**/*{suffix}")]
         if not files:
-            raise ValueError(inputs.no_python_file("--source-path", self.source_path))
+            raise QualityGateError(inputs.no_python_file("--source-path", self.source_path))
         present = set(await self._config().entries()) if own_config else set()
         config, bundled = await self._configuration(present, checks)
         baseline = await self._committed(config) if committed and BASELINE_FILE in present else None
@@ -273,7 +274,7 @@ class QualityGate:
         texts = {check.tool.config_file: await self._config().file(check.tool.config_file).contents() for check in own}
         problem = unconfigured(self.config_path, own, texts)
         if problem:
-            raise ValueError(problem)
+            raise QualityGateError(problem)
         names = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in all_checks())]
         bundled = tuple(name for name in names if name not in present)
         config = self._config() if present else dag.directory()

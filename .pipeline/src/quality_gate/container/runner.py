@@ -12,6 +12,7 @@ from dagger import dag
 
 from ..commands import PROJECT_REQUIREMENTS, TOOL_ENVIRONMENT, TOOL_REQUIREMENTS, Command, Execution, Layout, Tool
 from ..drivers import launch as driver
+from ..errors import QualityGateError
 
 # The module's own project file, beside its source (the Dagger runtime installs the module from it, editable).
 MODULE_PROJECT = Path(__file__).resolve().parents[3] / "pyproject.toml"
@@ -61,10 +62,10 @@ def toolbox(config: dagger.Directory, project_requirements: bool = False) -> dag
 def repository_path(path: str, name: str) -> str:
     """A path inside the repository, normalised ("." for the root); one clear error for anything outside it."""
     if not path.strip():
-        raise ValueError(f"{name} is empty: name a directory of the repository, like 'src' ('.' for all of it)")
+        raise QualityGateError(f"{name} is empty: name a directory of the repository, like 'src' ('.' for all of it)")
     clean = posixpath.normpath(path.strip())
     if posixpath.isabs(clean) or clean == ".." or clean.startswith("../"):
-        raise ValueError(f"{name} {path!r} must be relative to the repository root, like 'src'")
+        raise QualityGateError(f"{name} {path!r} must be relative to the repository root, like 'src'")
     return clean
 
 

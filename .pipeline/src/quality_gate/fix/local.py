@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..commands import Layout
+from ..errors import QualityGateError
 from ..local import interrupts
 from ..local.runner import LocalRunner
 from ..tree import Snapshot
@@ -66,7 +67,7 @@ class Application:
     changed_since: list[str] = field(default_factory=list)
 
 
-class WriteError(Exception):
+class WriteError(QualityGateError):
     """A file could not be written (or the originals could not be kept): which, and the system's reason."""
 
     def __init__(self, path: str, error: OSError) -> None:

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import QualityGateError
 from .scratch import Change
 
 FORMAT = "quality-gate-undo/1"
 
 
-class UndoError(ValueError):
+class UndoError(QualityGateError):
     """Nothing to undo, or a record that cannot be used; the message says which."""
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..commands import PROJECT_REQUIREMENTS
 from ..drivers.common.state import mtime
+from ..errors import QualityGateError
 from ..store import private_directory, remove_all_but_newest
 
 KEEP = 3  # environments kept per project: switching between branches finds theirs built
@@ -31,7 +32,7 @@ LOG = "install.log"  # in each environment: pip's whole output, each package's o
 BUILT = re.compile(r"Created wheel for (?P<name>[^:\s]+): filename=")
 
 
-class InstallError(ValueError):
+class InstallError(QualityGateError):
     """The project's requirements could not be installed; the message says why."""
 
 

@@ -14,6 +14,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from ..errors import QualityGateError
+
 STAMP = ".quality-gate-tools"  # the makefile's VENV_STAMP: written into the environment `make venv` built
 # What `python -m venv` installs by itself (ensurepip), and the .pth file setuptools brings along.
 BUNDLED = frozenset({"pip", "setuptools"})
@@ -26,7 +28,7 @@ DIST_INFO = re.compile(r"^(.+?)-([^-]+)\.(?:dist|egg)-info$")
 EGG_PYTHON = re.compile(r"-py\d+(?:\.\d+)*(?=\.egg-info$)")  # `name-1.0-py3.13.egg-info`: the Python it was built for
 
 
-class EnvironmentMismatchError(ValueError):
+class EnvironmentMismatchError(QualityGateError):
     """The tools' environment holds other packages than the pins: said in one line with what to do."""
 
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from ..errors import QualityGateError
 from ..findings import ToolResult
 from . import codequality, junit, sarif, summary
 
@@ -24,7 +25,7 @@ RENDERERS: dict[str, Callable[[Sequence[ToolResult], Drivers], str]] = {
 }
 
 
-class OutputError(ValueError):
+class ReportDirectoryError(QualityGateError):
     """The output directory cannot take the reports; the message says why and what to do."""
 
 
@@ -36,16 +37,18 @@ def render_all(results: Sequence[ToolResult], drivers: Drivers) -> dict[str, str
 def check_output(output: Path) -> Path:
     """Make sure the reports can be written there, before any tool runs (creating the directory if needed)."""
     if output.exists() and not output.is_dir():
-        raise OutputError(f"--output {output} is not a directory; pass --output DIR")
+        raise ReportDirectoryError(f"--output {output} is not a directory; pass --output DIR")
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"cannot create --output {output}: {error.strerror}; pass --output DIR") from None
+        raise ReportDirectoryError(f"cannot create --output {output}: {error.strerror}; pass --output DIR") from None
     if not os.access(output, os.W_OK | os.X_OK):
-        raise OutputError(f"--output {output} is not writable; pass --output DIR")
+        raise ReportDirectoryError(f"--output {output} is not writable; pass --output DIR")
     taken = [name for name in RENDERERS if (output / name).exists() and not (output / name).is_file()]
     if taken:
-        raise OutputError(f"in --output {output}, {', '.join(taken)} is not a file; remove it or pass --output DIR")
+        raise ReportDirectoryError(
+            f"in --output {output}, {', '.join(taken)} is not a file; remove it or pass --output DIR"
+        )
     return output
 
 
@@ -64,11 +67,11 @@ def write(results: Sequence[ToolResult], output: Path, drivers: Drivers) -> str:
         check_output(output)  # again, just before the renames: a report name taken meanwhile fails them all
         for name, temporary in written.items():
             temporary.replace(output / name)
-    except (OSError, OutputError) as error:
+    except (OSError, ReportDirectoryError) as error:
         for leftover in written.values():
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        raise OutputError(f"could not write the reports into {output}: {error}") from None
+        raise ReportDirectoryError(f"could not write the reports into {output}: {error}") from None
     return f"reports written to {output}/: {', '.join(texts)}"
 
 
