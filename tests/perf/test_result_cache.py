@@ -357,7 +357,7 @@ def test_entries_are_private_and_written_whole(project: Path) -> None:
     check(counting(project), cache_for(project))
     store = project.parent / "store"
     [entry] = store.iterdir()
-    assert not entry.name.startswith(".tmp-")
+    assert not entry.name.startswith(".") and entry.name.endswith(".json"), "no temporary file left"
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE(store.stat().st_mode) == 0o700
 

@@ -17,9 +17,11 @@ import pytest
 from helpers.gate import Project, gate_command
 from helpers.paths import REPO as ROOT
 from helpers.users import as_normal_user, give_to_normal_user, normal_user_home
+from quality_gate import disk
 from quality_gate.cli import main as cli
 from quality_gate.findings import Finding, Outcome, ToolResult, Verdict
-from quality_gate.fix import undo, verify
+from quality_gate.fix import local as local_fix
+from quality_gate.fix import verify
 from quality_gate.fix.fixers import FIXERS
 from quality_gate.local import interrupts
 
@@ -173,7 +175,7 @@ def test_a_write_that_fails_says_what_was_written_and_how_to_undo(
     with the way back, and the undo puts them back."""
     project = Project.create(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
     before = state(project.root)
-    real_write = undo.write_whole
+    real_write = disk.write_whole
     calls: list[Path] = []
 
     def write_until_full(target: Path, data: bytes, mode: int) -> None:
@@ -182,7 +184,7 @@ def test_a_write_that_fails_says_what_was_written_and_how_to_undo(
         calls.append(target)
         real_write(target, data, mode)
 
-    monkeypatch.setattr(undo, "write_whole", write_until_full)
+    monkeypatch.setattr(local_fix, "write_whole", write_until_full)
     monkeypatch.chdir(project.root)
     assert cli.main(["fix", "--yes", "--cache-dir", str(project.cache)]) == 2
     error = capsys.readouterr().err
@@ -190,7 +192,6 @@ def test_a_write_that_fails_says_what_was_written_and_how_to_undo(
         "error: could not write src/m2.py (No space left on device); 2 of 4 file(s) were written: src/m0.py, "
         "src/m1.py; `quality-gate fix --undo` (make local-fix-undo) puts every file back\n"
     ), error
-    monkeypatch.setattr(undo, "write_whole", real_write)
     assert cli.main(["fix", "--undo", "--cache-dir", str(project.cache)]) == 0
     assert {name: data for name, (data, _, _) in state(project.root).items()} == {
         name: data for name, (data, _, _) in before.items()
@@ -285,7 +286,7 @@ def test_a_fix_interrupted_while_writing_leaves_each_file_as_it_was_or_as_fixed(
     and counted, the fourth untouched, the three written are named, and undo restores them."""
     project = Project.create(tmp_path, {f"src/m{index}.py": UNFORMATTED for index in range(4)})
     before = state(project.root)
-    real_write = undo.write_whole
+    real_write = disk.write_whole
     calls: list[Path] = []
 
     def write_then_stop(target: Path, data: bytes, mode: int) -> None:
@@ -294,7 +295,7 @@ def test_a_fix_interrupted_while_writing_leaves_each_file_as_it_was_or_as_fixed(
             os.kill(os.getpid(), stop)
         real_write(target, data, mode)
 
-    monkeypatch.setattr(undo, "write_whole", write_then_stop)
+    monkeypatch.setattr(local_fix, "write_whole", write_then_stop)
     monkeypatch.chdir(project.root)
     assert signal_kept(lambda: cli.main(["fix", "--yes", "--cache-dir", str(project.cache)])) == code
     out = capsys.readouterr().out
@@ -303,7 +304,6 @@ def test_a_fix_interrupted_while_writing_leaves_each_file_as_it_was_or_as_fixed(
     texts = {path.name: path.read_text(encoding="utf-8") for path in (project.root / "src").iterdir()}
     assert sorted(texts.values()) == [FORMATTED, FORMATTED, FORMATTED, UNFORMATTED]
     assert not [path for path in (project.root / "src").iterdir() if path.suffix != ".py"], "no temporary file left"
-    monkeypatch.setattr(undo, "write_whole", real_write)
     assert cli.main(["fix", "--undo", "--cache-dir", str(project.cache)]) == 0
     assert {name: data for name, (data, _, _) in state(project.root).items()} == {
         name: data for name, (data, _, _) in before.items()

@@ -6,23 +6,18 @@ directory on the way is refused unless it is this user's and nobody else may wri
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 from .commands import Execution
-from .drivers.common.state import mtime, prune
+from .disk import PRIVATE_DIR, KeyedStore, mtime
 from .errors import QualityGateError
 
 FORMAT = "quality-gate-result/2"
 MAX_ENTRIES = 256
-PRIVATE_DIR = 0o700
-PRIVATE_FILE = 0o600
 
 
 class StoreError(QualityGateError):
@@ -75,53 +70,28 @@ class ResultStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = private_directory(directory)
+        self.records = KeyedStore(self.directory, FORMAT, private=True)
 
     def get(self, key: str) -> Execution | None:
         """The stored execution, or None when absent, unreadable, corrupt, unsafe or for another key."""
-        entry = self.directory / f"{key}.json"
-        try:
-            info = entry.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or _foreign(info):
-                return None
-            record = json.loads(entry.read_text(encoding="utf-8"))
-            if record["format"] != FORMAT or record["key"] != key:
-                return None
-            exit_code, stdout, stderr = record["exit_code"], record["stdout"], record["stderr"]
-            if not (isinstance(exit_code, int) and isinstance(stdout, str) and isinstance(stderr, str)):
-                return None
-        except (OSError, ValueError, KeyError, TypeError):
+        record = self.records.get(key)
+        if record is None:
             return None
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # most recently used, for pruning
+        exit_code, stdout, stderr = record.get("exit_code"), record.get("stdout"), record.get("stderr")
+        if not (isinstance(exit_code, int) and isinstance(stdout, str) and isinstance(stderr, str)):
+            return None
         return Execution(exit_code, stdout, stderr, 0.0, cached=True)
 
     def put(self, key: str, execution: Execution) -> None:
-        """Write to a private temporary file then rename it into place; a store that fails is only a miss."""
-        record = {
-            "format": FORMAT,
-            "key": key,
+        """Store the execution (a store that fails is only a miss), then forget the least recently used."""
+        fields = {
             "exit_code": execution.exit_code,
             "stdout": execution.stdout,
             "stderr": execution.stderr,
             "seconds": execution.seconds,
         }
-        try:
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:  # mkstemp makes it 0600
-                    json.dump(record, file)
-                Path(temporary).replace(self.directory / f"{key}.json")
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    Path(temporary).unlink()
-                raise
-            prune(self.directory, MAX_ENTRIES)
-        except OSError:
-            pass
-
-
-def _foreign(info: os.stat_result) -> bool:
-    return hasattr(os, "geteuid") and info.st_uid != os.geteuid()
+        if self.records.put(key, fields):
+            self.records.prune(MAX_ENTRIES)
 
 
 def remove_all_but_newest(paths: list[Path], keep: int) -> None:

@@ -11,7 +11,7 @@ import ast
 import hashlib
 from collections.abc import Callable, Sequence
 
-from ..drivers.common.state import MAX_ENTRIES, State, prune
+from ..drivers.common.state import State
 
 # What encloses a finding: a def or a class (a lambda or a comprehension has no name that outlives an edit).
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -79,7 +79,7 @@ def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
 def remembered(state: State) -> Callable[[str], Scopes]:
     """Scopes kept by the text's digest: parsing is most of a review's time (rich, 38,000 lines: 0.3 s of CPU),
     and a file keeps its content from one run to the next. An entry that cannot be read is parsed again."""
-    prune(state.directory, MAX_ENTRIES)
+    state.prune()
 
     def scopes(text: str) -> Scopes:
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

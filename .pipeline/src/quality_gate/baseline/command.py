@@ -11,10 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..disk import new_file_mode, write_whole
 from ..findings import EXIT_BROKEN, EXIT_FINDINGS, EXIT_PASSED, ToolResult, count
-from ..fix.undo import write_whole
 from ..reports import summary
-from ..reports.files import new_file_mode
 from .file import render
 from .review import Reader, Review, unrecordable
 

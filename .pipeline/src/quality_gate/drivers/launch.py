@@ -19,7 +19,9 @@ from .pylint import DRIVER_ROOT_VARIABLE
 # The folder that holds the `quality_gate` package, here.
 LOCAL_ROOT = Path(__file__).resolve().parents[2]
 
-# What a container needs of the package to run a driver: the packages' __init__ files and the drivers' folders.
+# What a container needs of the package to run a driver: the packages' __init__ files, the modules of the package
+# the drivers import (disk.py: written whole, kept by key) and the drivers' folders.
+SHARED_MODULES = ("__init__.py", "disk.py", "drivers/__init__.py")
 DRIVER_PACKAGES = ("common", "pylint", "black")
 
 
@@ -55,10 +57,7 @@ def environment(root: str, inherited: str | None) -> dict[str, str]:
 def driver_files() -> dict[str, str]:
     """Relative path -> text of every file a container needs to run the drivers."""
     package = LOCAL_ROOT / "quality_gate"
-    files = {
-        f"quality_gate/{name}": (package / name).read_text(encoding="utf-8")
-        for name in ("__init__.py", "drivers/__init__.py")
-    }
+    files = {f"quality_gate/{name}": (package / name).read_text(encoding="utf-8") for name in SHARED_MODULES}
     for name in DRIVER_PACKAGES:
         for path in sorted((package / "drivers" / name).glob("*.py")):
             files[f"quality_gate/drivers/{name}/{path.name}"] = path.read_text(encoding="utf-8")

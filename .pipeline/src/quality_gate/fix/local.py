@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..commands import Layout
+from ..disk import write_whole
 from ..errors import QualityGateError
 from ..local import interrupts
 from ..local.runner import LocalRunner
@@ -107,7 +108,7 @@ def apply(root: Path, undo_dir: Path, changes: list[Change], done: Application) 
                 if target.is_symlink() or target.read_bytes() != change.before:
                     done.changed_since.append(change.path)
                     continue
-                undo.write_whole(target, change.after, change.mode)
+                write_whole(target, change.after, change.mode)
                 done.written.append(change.path)
         except OSError as error:
             raise WriteError(change.path, error) from None

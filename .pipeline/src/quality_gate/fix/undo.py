@@ -6,17 +6,15 @@ since the fix is left alone rather than overwritten.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..disk import write_whole
 from ..errors import QualityGateError
 from .scratch import Change
 
@@ -106,17 +104,3 @@ def _manifest(last: Path, root: Path) -> list[dict[str, Any]]:
     if manifest.get("root") != str(root):
         raise UndoError(f"the last fix was applied in {manifest.get('root')}, not here")
     return files
-
-
-def write_whole(target: Path, data: bytes, mode: int) -> None:
-    """Replace a file by a temporary file renamed over it: readers see the old bytes or the new, never half."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".qg-tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            os.fchmod(file.fileno(), stat.S_IMODE(mode))
-        Path(temporary).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise

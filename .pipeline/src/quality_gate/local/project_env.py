@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..commands import PROJECT_REQUIREMENTS
-from ..drivers.common.state import mtime
+from ..disk import mtime
 from ..errors import QualityGateError
 from ..store import private_directory, remove_all_but_newest
 

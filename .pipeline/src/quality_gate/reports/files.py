@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from ..disk import new_file_mode, write_all
 from ..errors import QualityGateError
 from ..findings import ToolResult
 from . import codequality, junit, sarif, summary
@@ -55,28 +54,10 @@ def check_output(output: Path) -> Path:
 def write(results: Sequence[ToolResult], output: Path, drivers: Drivers) -> str:
     """Write every report to a temporary file, then rename them all: never a mix of two runs' files."""
     texts = render_all(results, drivers)
-    written: dict[str, Path] = {}
-    mode = new_file_mode()
+    files = {output / name: text.encode("utf-8") for name, text in texts.items()}
     try:
-        for name, text in texts.items():
-            handle, temporary_name = tempfile.mkstemp(dir=output, prefix=f".{name}.", suffix=".tmp")
-            written[name] = Path(temporary_name)
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-            written[name].chmod(mode)
-        check_output(output)  # again, just before the renames: a report name taken meanwhile fails them all
-        for name, temporary in written.items():
-            temporary.replace(output / name)
+        # check_output again, just before the renames: a report name taken meanwhile fails them all
+        write_all(files, new_file_mode(), before_renaming=lambda: check_output(output))
     except (OSError, ReportDirectoryError) as error:
-        for leftover in written.values():
-            with contextlib.suppress(OSError):
-                leftover.unlink()
         raise ReportDirectoryError(f"could not write the reports into {output}: {error}") from None
     return f"reports written to {output}/: {', '.join(texts)}"
-
-
-def new_file_mode() -> int:
-    """0666 less the umask, as open() would give a new file (mkstemp's files are 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
