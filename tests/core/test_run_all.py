@@ -19,6 +19,7 @@ from quality_gate.app import run as gate
 from quality_gate.commands import Command, Execution, Layout
 from quality_gate.findings import Verdict
 from quality_gate.functions import all_checks
+from quality_gate.local import runner as local_runner
 from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
 
@@ -29,13 +30,29 @@ ROW = re.compile(
 )
 
 
-def test_the_four_overlap_in_time(gate_run: Callable[[str], TreeRun]) -> None:
-    """Every tool started before any of them ended: they ran at the same time, not one after another."""
-    results = gate_run("clean").results
-    assert [r.tool for r in results] == list(TOOLS)
-    last_start = max(r.started for r in results)
-    first_end = min(r.started + r.seconds for r in results)
-    assert last_start < first_end, [(r.tool, r.started, r.seconds) for r in results]
+def test_the_four_overlap_in_time(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a CPU each, every tool's process started before any of them ended: they ran at the same time.
+
+    Timed around each process, once its CPU slot is granted: a tool still waiting for a slot has not started
+    (with one slot they would take turns, and this fails)."""
+    spans: dict[str, tuple[float, float]] = {}
+    real_run_process = local_runner.run_process
+
+    async def timed(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:
+        started = time.perf_counter()
+        try:
+            return await real_run_process(argv, cwd, env)
+        finally:
+            spans[" ".join(argv)] = (started, time.perf_counter())
+
+    monkeypatch.setattr(local_runner, "run_process", timed)
+    runner = LocalRunner(layout("clean"), cache_root, cpus=len(TOOLS))
+    results = anyio.run(gate.run_all, runner, all_checks())
+    assert [r.verdict for r in results] == [Verdict.PASSED] * len(TOOLS), [r.outcome.headline for r in results]
+    assert len(spans) == len(TOOLS), list(spans)
+    last_start = max(start for start, _ in spans.values())
+    first_end = min(end for _, end in spans.values())
+    assert last_start < first_end, spans
 
 
 def test_default_runs_every_tool_to_its_end(gate_run: Callable[[str], TreeRun]) -> None:
