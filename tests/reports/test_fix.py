@@ -343,3 +343,18 @@ def test_verify_shows_a_tool_that_could_not_run_before_the_fix_as_such_not_as_0(
     table = verify.compare(before, after).text().splitlines()
     assert table[1].split() == ["black", "-", "1", "1"], table
     assert "black could not run before the fix: each finding it has after it counts as new" in table
+
+
+def test_verify_pairs_findings_one_for_one_by_what_not_by_line() -> None:
+    """The finding the fix moved down is the one it had; a second one like it is new."""
+
+    def unused(line: int) -> Finding:
+        return Finding("src/a.py", line, 5, "ruff", "F841", "Local variable `x` is assigned to but never used", "major")
+
+    before = [ToolResult("ruff", Outcome(Verdict.FAILED, (unused(3),), "", "ruff failed: 1 finding"), 1, 0.0, 0.1)]
+    after = [
+        ToolResult("ruff", Outcome(Verdict.FAILED, (unused(5), unused(9)), "", "ruff failed: 2 findings"), 1, 0.0, 0.1)
+    ]
+    verified = verify.compare(before, after)
+    assert verified.rows == (("ruff", 1, 2, (unused(9),)),)
+    assert verified.worse

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 # Numbers in a message often count or point at lines ("(1234/1000)", "line 12"): an edit above moves them.
 NUMBER = re.compile(r"\d+")
+
+Item = TypeVar("Item")
 
 # Lines of one finding shown when the output is shortened: enough for the start of a file's diff.
 ENTRY_LINES = 25
@@ -159,6 +163,31 @@ def identity(finding: Finding) -> tuple[str, ...]:
     """
     where_what = (finding.identity,) if finding.identity else (finding.path, finding.message)
     return (finding.tool, finding.rule, *(NUMBER.sub("#", part) for part in where_what))
+
+
+# The local runner supports Python 3.11, which has no type parameter syntax (PEP 695).
+def paired(  # noqa: UP047
+    earlier: Sequence[Item], later: Sequence[Item], keys: Sequence[Callable[[Item], Hashable]]
+) -> list[int | None]:
+    """For each later item, the position of the earlier one it is the same finding as, or None when it is new.
+
+    One for one: each earlier item serves once, so a second identical finding is new. Pass by pass, by these
+    keys (the strictest first), so that of identical findings each is paired with its own earlier one.
+    """
+    pairs: list[int | None] = [None] * len(later)
+    taken = [False] * len(earlier)
+    for key in keys:
+        free: dict[Hashable, deque[int]] = defaultdict(deque)
+        for position, item in enumerate(earlier):
+            if not taken[position]:
+                free[key(item)].append(position)
+        for index, item in enumerate(later):
+            candidates = free.get(key(item))
+            if pairs[index] is None and candidates:
+                position = candidates.popleft()
+                taken[position] = True
+                pairs[index] = position
+    return pairs
 
 
 def headline(tool: str, verdict: Verdict, detail: str) -> str:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import QualityGateError
-from ..findings import Finding, identity
+from ..findings import Finding, identity, paired
 
 FILE_NAME = "quality-baseline.json"  # in the configuration directory: committed with it
 FORMAT = "quality-gate-baseline/2"
@@ -53,6 +53,11 @@ class Entry:
     def tool(self) -> str:
         """The tool that reported it."""
         return self.identity[0]
+
+    def place(self) -> tuple[str | None, str]:
+        """Where it lies, beside what was found, for it to be the same finding after unrelated edits: the definition
+        around it and its line (whitespace aside). The baseline pairs by it; Code Quality fingerprints hash it."""
+        return (self.scope, self.line)
 
     def order(self) -> tuple[object, ...]:
         """Where it goes in the file: by what, then where (an unparsed file's entries first)."""
@@ -113,8 +118,8 @@ def _digest(text: str) -> str:
 # What must be equal: what was found, in the same definition, on the same line (whitespace aside). The first
 # pass also wants the same neighbours, so that of identical findings each is paired with its own entry.
 PASSES: tuple[Callable[[Entry], tuple[object, ...]], ...] = (
-    lambda entry: (entry.identity, entry.scope, entry.line, entry.context),
-    lambda entry: (entry.identity, entry.scope, entry.line),
+    lambda entry: (entry.identity, *entry.place(), entry.context),
+    lambda entry: (entry.identity, *entry.place()),
 )
 
 
@@ -134,21 +139,12 @@ class Comparison:
 
 def compare(committed: Sequence[Entry], found: Sequence[Entry]) -> Comparison:
     """Pair each found entry with one committed entry, pass by pass (see PASSES); each entry serves once."""
-    paired: list[Entry | None] = [None] * len(found)
-    taken = [False] * len(committed)
-    for key in PASSES:
-        free: dict[tuple[object, ...], deque[int]] = defaultdict(deque)
-        for position, entry in enumerate(committed):
-            if not taken[position]:
-                free[key(entry)].append(position)
-        for index, entry in enumerate(found):
-            candidates = free.get(key(entry))
-            if paired[index] is None and candidates:
-                position = candidates.popleft()
-                taken[position] = True
-                paired[index] = committed[position]
-    left = tuple(entry for position, entry in enumerate(committed) if not taken[position])
-    return Comparison(tuple(found), tuple(paired), left)
+    pairs = paired(committed, found, PASSES)
+    taken = set(pairs)
+    left = tuple(entry for position, entry in enumerate(committed) if position not in taken)
+    return Comparison(
+        tuple(found), tuple(None if position is None else committed[position] for position in pairs), left
+    )
 
 
 def tightened(comparisons: Iterable[Comparison]) -> Baseline:

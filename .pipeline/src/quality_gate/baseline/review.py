@@ -101,8 +101,8 @@ class Review(Anchoring):
 
 
 def anchor(entry: Entry) -> tuple[str, ...]:
-    """What fingerprints hash of a finding's place besides its identity: the definition around it, its line."""
-    return (entry.scope or "", entry.line)
+    """What fingerprints hash of a finding's place besides its identity: the baseline's (Entry.place), as text."""
+    return tuple(part or "" for part in entry.place())
 
 
 def judged(result: ToolResult, comparison: Comparison) -> ToolResult:

@@ -1,16 +1,16 @@
 """After a fix: each tool's findings before and after, and any finding the fix brought in.
 
-Findings are matched by what and where (file, not line: a fix moves lines), one for one, so a second
-identical finding in a file counts as new.
+Findings are matched by what and where (file, not line: a fix moves lines), one for one (findings.paired, as the
+baseline pairs them), so a second identical finding in a file counts as new. Not by the baseline's place
+(Entry.place): the fix edits the very lines its findings lie on.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..findings import Finding, ToolResult, Verdict, identity
+from ..findings import Finding, ToolResult, Verdict, identity, paired
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,7 @@ def compare(before: Sequence[ToolResult], after: Sequence[ToolResult]) -> Verifi
         old = earlier.get(result.tool)
         if result.verdict is Verdict.BROKEN and (old is None or old.verdict is not Verdict.BROKEN):
             broken.append(result.tool)
-        remaining = Counter(identity(finding) for finding in (old.findings if old else ()))
-        new = []
-        for finding in result.findings:
-            key = identity(finding)
-            if remaining[key]:
-                remaining[key] -= 1
-            else:
-                new.append(finding)
+        pairs = paired(old.findings if old else (), result.findings, (identity,))
+        new = [finding for finding, pair in zip(result.findings, pairs, strict=True) if pair is None]
         rows.append((result.tool, len(old.findings) if old else 0, len(result.findings), tuple(new)))
     return Verification(tuple(rows), tuple(broken), broken_before)
