@@ -328,7 +328,7 @@ local-baseline: $(GATE_STAMP) ## Record the findings in CONFIG/quality-baseline.
 # folder has its own conftest.py) and every tree reported. It runs in the tests' venv, where dagger-io,
 # which the module imports, is installed beside the tools: this project's own dependency, the way a
 # project's dependencies make its imports resolvable.
-SELF_CHECK_TREES = .pipeline/src tests/helpers tests/core tests/dagger tests/delivery tests/incremental tests/perf tests/reports benchmarks
+SELF_CHECK_TREES = .pipeline/src tests/helpers tests/shape tests/core tests/dagger tests/delivery tests/incremental tests/perf tests/reports benchmarks
 
 self-check: $(VENV_STAMP) $(TEST_STAMP) ## The project's own gate over its module, tests and benchmark (SELF_CHECK_TREES)
 	@failed=; for tree in $(SELF_CHECK_TREES); do \
