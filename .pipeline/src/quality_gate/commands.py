@@ -17,6 +17,8 @@ TOOL_ENVIRONMENT: dict[str, str] = {"PYTHONHASHSEED": "0"}
 # own pinned packages, installed beside the tools so that mypy and pylint can follow the project's imports.
 TOOL_REQUIREMENTS = "requirements.txt"
 PROJECT_REQUIREMENTS = "project-requirements.txt"
+# Python's source files, which the tools check (each check says which of them it reads).
+PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,12 @@ class Tool:
     # A cache that maps modules to paths and may replay a moved file's old path (mypy 2.4 does): it is kept
     # per set of files, so adding, moving or removing a file starts it afresh while edits keep it warm.
     cache_per_file_set: bool = False
+    # How the environment variables it reads begin: a change of one of them is a change of the local result
+    # cache's key (local/result_cache.py).
+    variables: tuple[str, ...] = ()
+    # The folder it keeps its cache in when people run it by hand in a project: no source, never checked, only
+    # its Python files read (tree.py), never sent to Dagger.
+    cache_folder: str = ""
 
     def config_in(self, layout: Layout) -> str:
         """Its configuration file: in the layout's config directory, or the shipped one the project lacks."""

@@ -21,16 +21,20 @@ from pathlib import Path
 
 import pathspec
 
+from .checks import CHECKS
+from .commands import PYTHON_SUFFIXES
 from .errors import QualityGateError
 
 # Version control internals: no tool reads them.
 VCS_DIRS = frozenset({".git", ".hg", ".svn"})
-# The tools' own caches and bytecode: only a Python file in one of them is read (black checks them).
-CACHE_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".cache"})
+# Caches and bytecode: only a Python file in one of them is read (black checks them). The gate's tools' own
+# folders (.mypy_cache) are in their records, besides those of tools people run beside them.
+CACHE_DIRS = frozenset(
+    {"__pycache__", ".pytest_cache", ".cache", *(check.tool.cache_folder for check in CHECKS.values())} - {""}
+)
 # Environments: ruff, black and mypy skip them; pylint may not. Their Python files count by size and time
 # (pip rewrites what it installs), the rest not at all; outside the source they are skipped whole.
 ENV_DIRS = frozenset({".venv", "venv", ".tox", ".nox", "node_modules", ".eggs"})
-PYTHON_SUFFIXES = (".py", ".pyi")
 # Directories no tool is given as source (their Python files count for black, by name, see the walk).
 NEVER_SOURCE_DIRS = VCS_DIRS | CACHE_DIRS | ENV_DIRS
 # Names under the source that no tool checks, file or folder, as the shipped configurations of the four say (each

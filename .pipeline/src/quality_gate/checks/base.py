@@ -8,10 +8,9 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 
-from ..commands import Command, Execution, Layout, Tool
+from ..commands import PYTHON_SUFFIXES, Command, Execution, Layout, Tool
 from ..errors import QualityGateError
 from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
-from ..tree import PYTHON_SUFFIXES
 
 # What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.
 NO_FILES = re.compile(r"No Python files (are present|found)")
@@ -33,6 +32,15 @@ class Reading:
     unreadable: str | None = None  # why its machine-readable output could not be read
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """How a tool rewrites the source in the explicit fix (fix/fixers.py), when it can."""
+
+    mode: tuple[str, ...]  # its arguments before `--config FILE -- SOURCE`
+    done: frozenset[int]  # the exit codes that mean it did its job
+    order: int  # the fixers run in this order, lowest first
+
+
 class Check(ABC):
     """One tool: its command line, what its exit codes and output mean."""
 
@@ -41,6 +49,13 @@ class Check(ABC):
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES  # the files it checks: given none of them, it cannot run
     driver: str | None = None  # this package's module that runs the tool incrementally, if it has one
     homepage: str = ""  # where the tool is documented, for the reports that name it (SARIF's informationUri)
+    shown_as: str = ""  # how the make targets' help and the hooks name its run, when not by its name
+    rewrite: Rewrite | None = None  # how `fix` has it rewrite the source, if it can
+
+    @property
+    def title(self) -> str:
+        """The tool's run as people know it: `black --check`, `mypy`."""
+        return self.shown_as or self.name
 
     @property
     def name(self) -> str:

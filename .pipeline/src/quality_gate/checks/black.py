@@ -8,7 +8,17 @@ from dataclasses import dataclass
 
 from ..commands import Execution, Layout, Tool
 from ..findings import Finding, Listing, Verdict
-from .base import Check, Reading, UnreadableOutputError, exit_code_verdict, hidden_under, relative, unreadable, unrooted
+from .base import (
+    Check,
+    Reading,
+    Rewrite,
+    UnreadableOutputError,
+    exit_code_verdict,
+    hidden_under,
+    relative,
+    unreadable,
+    unrooted,
+)
 from .config import toml_lacks
 
 # black's diff names each file twice, `--- PATH\tMTIME` then `+++ PATH\tNOW`, with times it formats itself.
@@ -55,9 +65,12 @@ class Black(Check):
         "black.toml",
         priority=3,
         workers_variable="BLACK_NUM_WORKERS",  # as many workers as CPUs it was given
+        variables=("BLACK_",),
     )
     driver = "quality_gate.drivers.black"  # same arguments and output; unchanged files' answers reused
     homepage = "https://black.readthedocs.io/"
+    shown_as = "black --check"
+    rewrite = Rewrite(("--quiet",), frozenset({0}), order=1)  # last, so that its layout is final
     function = "format"
 
     def arguments(self, layout: Layout) -> list[str]:

@@ -17,7 +17,16 @@ HELP = "https://mypy.rtfd.io/en/stable/_refs.html#code-{code}"
 class Mypy(Check):
     """mypy with the gate's mypy.ini; its cache lives outside the source, one per set of files."""
 
-    tool = Tool("mypy", "mypy", "MYPY_CACHE_DIR", "mypy.ini", priority=2, cache_per_file_set=True)
+    tool = Tool(
+        "mypy",
+        "mypy",
+        "MYPY_CACHE_DIR",
+        "mypy.ini",
+        priority=2,
+        cache_per_file_set=True,
+        variables=("MYPY",),
+        cache_folder=".mypy_cache",
+    )
     homepage = "https://mypy.readthedocs.io/"
     function = "mypy"
 

@@ -55,6 +55,7 @@ class Pylint(Check):
         "PYLINTHOME",
         ".pylintrc",
         priority=0,  # the longest on any real tree, and one process: it gets a CPU first and keeps it
+        variables=("PYLINT",),
     )
     homepage = "https://pylint.readthedocs.io/"
     driver = "quality_gate.drivers.pylint"  # same arguments, same json2 and exit code; unchanged modules reused

@@ -9,6 +9,7 @@ from ..findings import Finding, Listing, count
 from .base import (
     Check,
     Reading,
+    Rewrite,
     UnreadableOutputError,
     exit_code_verdict,
     hidden_glob,
@@ -29,9 +30,15 @@ WHOLE_MODULE = frozenset({"A005", "N999", "W292", "E902", "D100", "D104", "CPY00
 class Ruff(Check):
     """ruff check with the gate's pyproject.toml; --no-fix whatever the config says."""
 
-    tool = Tool("ruff", "ruff", "RUFF_CACHE_DIR", "pyproject.toml", priority=1)
+    tool = Tool(
+        "ruff", "ruff", "RUFF_CACHE_DIR", "pyproject.toml", priority=1, variables=("RUFF_",), cache_folder=".ruff_cache"
+    )
     homepage = "https://docs.astral.sh/ruff/"
     function = "ruff"
+    # First (it may reorder or rewrite code). It exits 1 when findings that it cannot fix remain: the fix itself
+    # still succeeded. Only its safe fixes are applied, and the shipped configuration makes the ones that can
+    # change a module's names or behaviour unfixable.
+    rewrite = Rewrite(("check", "--fix", "--output-format=concise"), frozenset({0, 1}), order=0)
 
     def arguments(self, layout: Layout) -> list[str]:
         return [

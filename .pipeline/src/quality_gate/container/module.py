@@ -19,7 +19,7 @@ from ..baseline.file import Baseline, load, render, repeats_note
 from ..baseline.review import Anchoring, Review, unrecordable
 from ..checks import CHECKS, Check
 from ..checks.config import unconfigured
-from ..commands import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS, file_set_digest
+from ..commands import PROJECT_REQUIREMENTS, PYTHON_SUFFIXES, TOOL_REQUIREMENTS, file_set_digest
 from ..errors import QualityGateError
 from ..findings import EXIT_BROKEN, ToolResult, exit_code
 from ..fix.fixers import FIXERS, run_fixers
@@ -27,7 +27,7 @@ from ..functions import all_checks, check_for, drivers
 from ..local.tools_env import pinned
 from ..reports import files as report_files
 from ..reports import summary
-from ..tree import NEVER_SOURCE_DIRS, PYTHON_SUFFIXES
+from ..tree import NEVER_SOURCE_DIRS
 from . import runner as dagger_runner
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.

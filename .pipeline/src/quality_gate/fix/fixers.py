@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from ..checks.base import unrooted
-from ..checks.black import Black
-from ..checks.ruff import Ruff
 from ..commands import Command, Execution, Layout, Runner, Tool
+from ..functions import all_checks
 
 # A fixer's own words for a file it could not read or write: ruff's E902 diagnostic, black's "error:" lines.
 COULD_NOT = re.compile(r"^(?P<what>(?:\S+?:\d+:\d+: E902 .*)|(?:error: .*))$", re.MULTILINE)
@@ -43,12 +42,12 @@ class Fixer:
         return f"{self.tool.name} could not fix (exit code {execution.exit_code}): {' | '.join(lines[-3:])}"
 
 
-# ruff first (it may reorder or rewrite code), black last so that its layout is final. ruff exits 1 when
-# findings that it cannot fix remain: the fix itself still succeeded. Only ruff's safe fixes are applied,
-# and the shipped configuration makes the ones that can change a module's names or behaviour unfixable.
-FIXERS = (
-    Fixer(Ruff.tool, ("check", "--fix", "--output-format=concise"), frozenset({0, 1})),
-    Fixer(Black.tool, ("--quiet",), frozenset({0})),
+# Every check that can rewrite the source says how (Check.rewrite): ruff's safe fixes, then black.
+FIXERS = tuple(
+    Fixer(check.tool, rewrite.mode, rewrite.done)
+    for rewrite, check in sorted(
+        ((check.rewrite, check) for check in all_checks() if check.rewrite is not None), key=lambda pair: pair[0].order
+    )
 )
 
 

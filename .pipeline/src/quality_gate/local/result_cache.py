@@ -6,7 +6,8 @@ modules on PYTHONPATH and MYPYPATH (import_path.py), the tools' environment vari
 every file of the project the tool can read (see tree.py) except the other tools' configuration files and
 the files no tool reads (the baseline: it is applied to the findings afterwards), and the files above the
 root that black and ruff read. A result is kept only when no file of the project was touched while the
-tool ran, so what is stored is what the tool saw. It knows commands and executions, not checks.
+tool ran, so what is stored is what the tool saw. It knows commands and executions; of the checks, only the
+environment variables their tools read.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from pathlib import Path
 
 from ..commands import Command, Execution, Layout
 from ..drivers.common.hashing import digest
+from ..functions import all_checks
 from ..store import ResultStore
 from ..tree import Snapshot, ancestors
 from . import import_path
 
-# Variables that can change what a tool does (its own, Python's, git's for ignore files, where config is read).
-ENV_PREFIXES = ("PYTHON", "MYPY", "PYLINT", "RUFF_", "BLACK_", "GIT_", "XDG_CONFIG_HOME", "HOME")
+# Variables that can change what any tool does (Python's, git's for ignore files, where config is read); each
+# tool's own are in its record (Tool.variables).
+SHARED_PREFIXES = ("PYTHON", "GIT_", "XDG_CONFIG_HOME", "HOME")
 
 
 @dataclass
@@ -100,7 +103,8 @@ def environment_digest(root: Path, tools_site: Sequence[str] = ()) -> str:
     total = hashlib.sha256()
     parts = [sys.version, sys.executable, sys.platform, *installed_distributions([*tools_site, *sys.path])]
     parts.append(import_path.digest(root, tools_site))
-    parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIXES)]
+    prefixes = (*SHARED_PREFIXES, *(prefix for check in all_checks() for prefix in check.tool.variables))
+    parts += [f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith(prefixes)]
     for part in parts:
         total.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for path in ancestors(root):
