@@ -41,6 +41,7 @@ from _pipeline import (
 )
 from _summaries import Summary, write_summary
 from helpers.paths import REPO
+from quality_gate.functions import single
 from ruamel.yaml import YAML
 
 INPUTS = {
@@ -60,7 +61,7 @@ INPUTS = {
 # What an included file may not set for the project that includes it.
 GLOBAL_KEYWORDS = {"stages", "variables", "default", "workflow", "include", "image", "services", "cache"}
 GLOBAL_KEYWORDS |= {"before_script", "after_script"}
-CHECKS = ("lint", "format", "mypy", "ruff")
+CHECKS = tuple(single())
 
 # The component's project and version, as a user's project names them.
 COMPONENT_PROJECT, VERSION = "tools/quality-gate", "1.0.0"

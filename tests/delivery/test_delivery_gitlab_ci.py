@@ -26,6 +26,7 @@ from _delivery import component_inputs, dagger_json_version, registered_function
 from _pipeline import Pipeline, job_results, machine_arch, require_tools
 from _summaries import OUTCOMES, Summary, verdict, write_summary
 from helpers.paths import REPO
+from quality_gate.functions import single
 from ruamel.yaml import YAML
 
 SOCKET_FILE = ".gitlab-ci.yml"
@@ -43,7 +44,7 @@ PREDEFINED = {
     "CI_PROJECT_PATH",
 }
 PREFIX = "quality-gate-"
-CHECK_JOBS = {f"{PREFIX}{name}" for name in ("lint", "format", "mypy", "ruff")}
+CHECK_JOBS = {f"{PREFIX}{name}" for name in single()}
 REPORT, RUN_ALL_JOB = f"{PREFIX}report", f"{PREFIX}run-all"
 PARALLEL = CHECK_JOBS | {REPORT}
 RUN_ALL = {RUN_ALL_JOB}

@@ -1,7 +1,8 @@
 """The gate's public function names and the check each one runs: one table for both front doors.
 
 Derived from the checks themselves (each names its function), so a new tool is one file in checks/ and
-one line in checks/__init__.py; the CLI, the benchmark and the tests of the makefile and CI read it here.
+one line in checks/__init__.py; the CLI and the benchmark read it here, and `make generate` writes the
+makefile's targets, the CI jobs and the hooks from it (tests/helpers/per_tool.py).
 """
 
 from __future__ import annotations
