@@ -95,7 +95,7 @@ def test_a_tree_with_findings_gets_a_baseline_sorted_one_entry_per_line_and_pass
         recorded, key=lambda e: (e["identity"], e.get("scope") or "", e.get("line", ""), e.get("context", ""))
     )
     tools = {entry["identity"][0] for entry in recorded}
-    assert tools == {"pylint", "black", "mypy", "ruff"}
+    assert tools == set(CHECKS)
     done = adopted.gate("run-all")
     assert done.returncode == 0, said(done)
     assert news(done.stdout) == {"pylint": 0, "black": 0, "mypy": 0, "ruff": 0}

@@ -27,10 +27,11 @@ import pytest
 from helpers import runtime_env
 from helpers.gate import make_project
 from helpers.paths import PIPELINE_SRC, REPO, TOOLS_PYTHON
+from quality_gate.functions import single
 
 PROBE = Path(__file__).with_name("runtime_probe.py")
 DOUBLE = REPO / "tests" / "helpers" / "engine.py"
-FUNCTIONS = ["lint", "format", "mypy", "ruff", "run_all", "report", "baseline", "fix"]
+FUNCTIONS = [*(function.replace("-", "_") for function in single()), "run_all", "report", "baseline", "fix"]
 # Findings for pylint, mypy and ruff (an unused import, a function without annotations), and for black.
 APP = (
     '"""Planted."""\n\nimport os\n\nVALUES = {  "a":1}\n\n\n'

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers.gate import PLANTED, report_keys, said, summary_rows
 from helpers.package import build_wheel, checkout_copy, fresh_venv, need_wheelhouse, offline_env
-from helpers.paths import CONFIG, PIPELINE_SRC, REPO
+from helpers.paths import CONFIG, PIPELINE_SRC, REPO, TOOLS
 from packaging.requirements import Requirement
 
 # One worker runs this module: its environments are built once (pytest.ini: --dist loadgroup).
@@ -206,7 +206,7 @@ def test_installed_offline_it_runs_on_a_bare_project_and_finds_what_the_tools_fi
     env.update({"MYPY_CACHE_DIR": str(caches / "mypy"), "PYLINTHOME": str(caches / "pylint")})
     env["BLACK_CACHE_DIR"] = str(caches / "black")
     assert found == Direct(python, root, defaults, env).keys()
-    assert {key[0] for key in found} == {"pylint", "black", "mypy", "ruff"}, found
+    assert {key[0] for key in found} == set(TOOLS), found
     assert sorted(path.name for path in root.iterdir()) == [".git", "src"], "nothing written into the project"
 
 

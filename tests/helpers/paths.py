@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from quality_gate.functions import all_checks
+
 REPO = Path(__file__).resolve().parents[2]  # tests/helpers/paths.py
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -13,7 +15,7 @@ CONFIG = REPO / ".config"
 
 PIPELINE_SRC = REPO / ".pipeline" / "src"
 
-TOOLS = ("pylint", "black", "mypy", "ruff")
+TOOLS = tuple(check.name for check in all_checks())  # in the summary's order
 
 
 def tree(name: str) -> str:

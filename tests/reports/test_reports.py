@@ -13,6 +13,7 @@ from typing import Any
 
 import xmlschema
 from helpers.gate import Project
+from helpers.paths import TOOLS
 
 SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).with_name("junit.xsd")))
@@ -113,7 +114,7 @@ def test_clean_tree_gives_an_empty_array_and_a_passing_suite(clean: Project) -> 
     issues, out = report(clean)
     assert issues == []
     data = junit_data(out / "junit.xml")
-    assert [suite["@name"] for suite in data["testsuite"]] == ["pylint", "black", "mypy", "ruff"]
+    assert [suite["@name"] for suite in data["testsuite"]] == list(TOOLS)
     assert all(suite["@failures"] == 0 and suite["@errors"] == 0 for suite in data["testsuite"])
     summary = (out / "summary.txt").read_text(encoding="utf-8")
     assert summary.rstrip().endswith("gate passed: pylint, black, mypy, ruff passed")
