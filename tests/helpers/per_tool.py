@@ -30,22 +30,23 @@ CALL = (
 
 def makefile_dagger(checks: Mapping[str, Check]) -> str:
     """One target per check calling its Dagger function."""
-    targets = [
-        f"{function}: ## {check.title} through Dagger (dagger call {function})\n"
-        f"\t$(DAGGER) call $(DAGGER_CALL_ARGS) {function}\n"
-        for function, check in checks.items()
-    ]
-    return f".PHONY: {' '.join(checks)}\n" + "\n".join(targets)
+    recipe = "$(DAGGER) call $(DAGGER_CALL_ARGS) {function}"
+    return _targets(checks, "{function}:", "through Dagger (dagger call {function})", recipe)
 
 
 def makefile_local(checks: Mapping[str, Check]) -> str:
     """One target per check running it with the local runner."""
+    recipe = "$(RUNNER) {function} $(LOCAL_ARGS)"
+    return _targets(checks, "local-{function}: $(GATE_STAMP)", "with the local runner, no Docker", recipe)
+
+
+def _targets(checks: Mapping[str, Check], rule: str, doing: str, recipe: str) -> str:
+    """Each check's target (its rule, its help line, its recipe; {function} in each is the check's), all .PHONY."""
     targets = [
-        f"local-{function}: $(GATE_STAMP) ## {check.title} with the local runner, no Docker\n"
-        f"\t$(RUNNER) {function} $(LOCAL_ARGS)\n"
-        for function, check in checks.items()
+        f"{rule} ## {check.title} {doing}\n\t{recipe}\n".format(function=function) for function, check in checks.items()
     ]
-    return f".PHONY: {' '.join(f'local-{function}' for function in checks)}\n" + "\n".join(targets)
+    names = [rule.format(function=function).partition(":")[0] for function in checks]
+    return f".PHONY: {' '.join(names)}\n" + "\n".join(targets)
 
 
 def component_jobs(checks: Mapping[str, Check]) -> str:
