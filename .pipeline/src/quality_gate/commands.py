@@ -39,7 +39,7 @@ class Layout:
 
 
 @dataclass(frozen=True)
-class Tool:
+class Tool:  # pylint: disable=too-many-instance-attributes  # a tool's facts, each for another reader
     """What the runners need to know of a tool, stated once: checks and fixers share it."""
 
     name: str
