@@ -17,8 +17,8 @@ PACKAGE = PIPELINE_SRC / "quality_gate"
 
 # Bottom to top: each feature (a package of quality_gate, or one of its top-level modules) and its floor.
 FLOORS: list[set[str]] = [
-    {"findings", "commands", "tree", "defaults", "inputs", "errors", "disk", "store", "drivers", "reports"},
-    {"checks"},
+    {"findings", "commands", "defaults", "inputs", "errors", "disk", "store", "drivers", "reports"},
+    {"checks", "tree"},
     {"functions", "local", "baseline"},
     {"app"},
     {"fix"},
