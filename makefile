@@ -193,9 +193,9 @@ UV_COMPILE = $(call sq,$(abspath $(TEST_VENV))/bin/uv) pip compile --universal -
 
 # What the tests need besides Python packages, prepared once by `make test`
 # (test-tools) into folders git ignores; no test downloads anything:
-#   - the dagger-io sdist (hash-checked), from which tests/dagger lay out
+#   - the dagger-io sdist (hash-checked), from which tests/container lay out
 #     .pipeline/sdk as the engine vendors it, to check the committed uv.lock;
-#   - a uv cache holding every wheel that uv.lock installs, so that tests/dagger
+#   - a uv cache holding every wheel that uv.lock installs, so that tests/container
 #     build the module's environment offline exactly as the Dagger runtime does
 #     (tests/helpers/runtime_env.py; the build fails if the lock is not current);
 #   - gitlab-ci-local, pinned by .ci/gitlab-ci-local/package-lock.json (npm ci),
@@ -334,7 +334,7 @@ local-baseline: $(GATE_STAMP) ## Record the findings in CONFIG/quality-baseline.
 # folder has its own conftest.py) and every tree reported. It runs in the tests' venv, where dagger-io,
 # which the module imports, is installed beside the tools: this project's own dependency, the way a
 # project's dependencies make its imports resolvable.
-SELF_CHECK_TREES = .pipeline/src tests/helpers tests/shape tests/core tests/dagger tests/delivery tests/incremental tests/perf tests/reports benchmarks
+SELF_CHECK_TREES = .pipeline/src tests/helpers tests/shape tests/app tests/baseline tests/checks tests/cli tests/container tests/drivers tests/fix tests/local tests/reports tests/delivery benchmarks
 
 self-check: $(VENV_STAMP) $(TEST_STAMP) ## The project's own gate over its module, tests and benchmark (SELF_CHECK_TREES)
 	@failed=; for tree in $(SELF_CHECK_TREES); do \
@@ -351,10 +351,10 @@ test: | test-tools
 
 test-tools: $(SDK_SDIST_STAMP) $(RUNTIME_CACHE_STAMP) $(WHEELHOUSE_STAMP) $(GITLAB_CI_LOCAL) ## Fetch what tests need besides Python packages (dagger-io sdist, the module's wheels, a wheelhouse, gitlab-ci-local)
 
-$(SDK_SDIST_STAMP): tests/dagger/sdk-sdist.txt | $(VENV_STAMP)
+$(SDK_SDIST_STAMP): tests/container/sdk-sdist.txt | $(VENV_STAMP)
 	rm -rf $(dir $@)
 	$(VENV)/bin/python -m pip download --quiet --no-deps --no-binary dagger-io --require-hashes \
-		-r tests/dagger/sdk-sdist.txt --dest $(dir $@)
+		-r tests/container/sdk-sdist.txt --dest $(dir $@)
 	touch $@
 
 $(WHEELHOUSE_STAMP): .config/requirements.txt $(BUILD_PINS) | $(VENV_STAMP)

@@ -544,7 +544,7 @@ sys.exit(int(os.environ.get('FAKE_PYTHON_EXIT', '0')))
 
 # What `make test-tools` reads, and what it leaves behind.
 TEST_TOOL_INPUTS = (
-    "tests/dagger/sdk-sdist.txt",
+    "tests/container/sdk-sdist.txt",
     ".ci/gitlab-ci-local/package-lock.json",
     ".pipeline/uv.lock",
     ".pipeline/pyproject.toml",
@@ -704,7 +704,7 @@ def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
     download = next(line for line in lines if "pip download" in line.replace("\\", " "))
     assert ".venv/bin/python -m pip download" in download
     joined = " ".join(line.rstrip("\\") for line in lines)
-    for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/dagger/sdk-sdist.txt"):
+    for part in ("--no-deps", "--no-binary dagger-io", "--require-hashes", "-r tests/container/sdk-sdist.txt"):
         assert part in joined, part
     wheels = next(line for line in lines if "-r .config/requirements.txt -r .packaging/build-requirements.txt" in line)
     assert lines[lines.index(wheels) - 1].strip() == (
@@ -714,7 +714,7 @@ def test_test_tools_fetches_the_sdist_hash_checked_and_gitlab_ci_local_pinned(
     assert "npm ci --prefix .ci/gitlab-ci-local" in result.stdout
     assert ".venv-tests/bin/python tests/helpers/runtime_env.py --prefetch" in lines, "the module's wheels, once"
     assert lines[-1] == ".venv-tests/bin/python -m pytest tests", "the tools first, then the tests"
-    pinned = (REPO / "tests/dagger/sdk-sdist.txt").read_text(encoding="utf-8")
+    pinned = (REPO / "tests/container/sdk-sdist.txt").read_text(encoding="utf-8")
     assert re.search(r"^dagger-io==0\.21\.11 --hash=sha256:[0-9a-f]{64}$", pinned, re.MULTILINE)
 
 

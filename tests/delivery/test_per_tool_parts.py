@@ -2,7 +2,7 @@
 
 They are text that make, GitLab and pre-commit read, written by `make generate` (tests/helpers/per_tool.py);
 a check added, renamed or removed without it leaves them out of date, and this fails. A fifth tool through
-them: tests/core/test_fifth_tool.py.
+them: tests/app/test_fifth_tool.py.
 """
 
 # Test names say what each test proves.

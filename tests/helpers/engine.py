@@ -13,7 +13,7 @@ query's own chain of calls and carrying it out on disk:
   chain placed is read below the folder. Cache volumes are folders kept by name, so state survives from one
   call to the next, as on a warm engine. An exec that fails without `expect=ANY` raises the engine's ExecError.
 Nothing here imports pytest, the tests' packages or the tools: the same double runs in the environment the
-Dagger runtime builds for the module (tests/dagger/runtime_probe.py), where only the module's own
+Dagger runtime builds for the module (tests/container/runtime_probe.py), where only the module's own
 dependencies exist.
 """
 

@@ -36,11 +36,11 @@ UV_CACHE = REPO / ".tools" / "runtime-uv-cache"
 RUNTIME_UV = "0.10.3"  # sdk/python/runtime/images/uv/Dockerfile of Dagger 0.21
 RUNTIME_PYTHON = "3.13"  # .pipeline/.python-version: the runtime's python:<version>-slim
 SOURCE_TREE_VERSION = "0.0.0"
-SDK_PINS = REPO / "tests" / "dagger" / "sdk-sdist.txt"
+SDK_PINS = REPO / "tests" / "container" / "sdk-sdist.txt"
 
 
 def sdk_version() -> str:
-    """The dagger-io release pinned in tests/dagger/sdk-sdist.txt (the sdist the engine's sdk/ is made from)."""
+    """The dagger-io release pinned in tests/container/sdk-sdist.txt (the sdist the engine's sdk/ is made from)."""
     for line in SDK_PINS.read_text(encoding="utf-8").splitlines():
         if line.startswith("dagger-io=="):
             return line.split()[0].removeprefix("dagger-io==")

@@ -43,7 +43,7 @@ class GateError(FunctionError):
 
     FunctionError is private to the SDK (dagger.mod._exceptions, not exported by `dagger`): it is the
     class Module.call re-raises without logging a traceback, so the message (the tools' output and the
-    verdict) is the whole error. tests/dagger fail if the SDK moves it or stops treating it so.
+    verdict) is the whole error. tests/container fail if the SDK moves it or stops treating it so.
     """
 
 

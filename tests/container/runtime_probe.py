@@ -1,6 +1,6 @@
 """Loads the module in the environment the Dagger runtime built for it, registers it, and runs every function.
 
-Run by tests/dagger/test_runtime_env.py with that environment's interpreter and `-I` (no PYTHONPATH, no user
+Run by tests/container/test_runtime_env.py with that environment's interpreter and `-I` (no PYTHONPATH, no user
 site, no script folder on sys.path), so every import below resolves from the runtime's environment alone: the
 standard library, dagger-io and its dependencies, and what .pipeline/pyproject.toml declares. The runtime sets
 DAGGER_DEFAULT_PYTHON_PACKAGE and DAGGER_MAIN_OBJECT before it loads the module; the caller sets them too.

@@ -14,13 +14,12 @@ import anyio
 import pytest
 from helpers.paths import CONFIG, FIXTURES, TOOLS, snapshot, tree
 from helpers.tools import OWN, Key
+from helpers.tree_runs import TreeRun, layout
 from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import ToolResult, Verdict
 from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
-
-from .conftest import TreeRun, layout
 
 # Each tree holds findings that only this tool reports with the gate's configs.
 PLANTED = {"pylint_only": "pylint", "black_only": "black", "mypy_only": "mypy", "ruff_only": "ruff"}

@@ -3,7 +3,7 @@
 The tests' own venv holds the tools, pytest and the validators, so an import the module's lock does not hold
 still works there. Here the runtime's steps are replayed (tests/helpers/runtime_env.py: the SDK vendored as
 sdk/, `uv lock`, `uv sync --no-dev` with the runtime's uv and variables, offline from the cache `make
-test-tools` filled), and tests/dagger/runtime_probe.py runs in that environment alone (`python -I`): the SDK's
+test-tools` filled), and tests/container/runtime_probe.py runs in that environment alone (`python -I`): the SDK's
 own loader imports the module, the registration is read from the query it builds, and every function runs
 against the offline engine double, its tools in the tools' environment as in the toolbox container.
 """

@@ -1,12 +1,13 @@
-"""Fixtures: the planted sample and a clean tree, fresh for each test."""
+"""Fixtures over projects the tests write: the planted sample and a clean tree, fresh for each test."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
 from helpers.gate import Project
-from sample_project import PLANTED
+from helpers.sample_project import PLANTED
 
 
 @pytest.fixture

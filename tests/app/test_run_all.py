@@ -15,6 +15,7 @@ import anyio
 import pytest
 from helpers.paths import TOOLS
 from helpers.processes import Process, left_in_sessions, tool_children
+from helpers.tree_runs import TreeRun, layout
 from quality_gate.app import run as gate
 from quality_gate.commands import Command, Execution, Layout
 from quality_gate.findings import Verdict
@@ -22,8 +23,6 @@ from quality_gate.functions import all_checks
 from quality_gate.local import runner as local_runner
 from quality_gate.local.runner import LocalRunner
 from quality_gate.reports import summary
-
-from .conftest import TreeRun, layout
 
 ROW = re.compile(
     r"^(?P<tool>\S+)\s{2,}(?P<verdict>\S.*?)\s{2,}(?P<findings>\d+)\s{2,}(?P<seconds>\d+\.\d\d)\s{2,}(?P<config>\S.*)$"

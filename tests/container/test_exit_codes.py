@@ -67,7 +67,7 @@ def test_the_local_runner_says_the_same_for_the_same_mistake(engine: OfflineEngi
 def test_a_missing_config_directory_is_one_line_and_exit_2(engine: OfflineEngine) -> None:
     line = could_not_run(engine, "mypy", config_path="ci/config")
     assert line.startswith("--config-path 'ci/config' is not a directory in the repository")
-    # Only the default folder may be missing: the shipped files stand in (tests/dagger/test_bundled_defaults.py).
+    # Only the default folder may be missing: the shipped files stand in (tests/container/test_bundled_defaults.py).
 
 
 @pytest.mark.parametrize(

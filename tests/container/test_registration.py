@@ -152,7 +152,7 @@ def test_the_customizations_in_the_docs_name_constructor_arguments(main_object: 
     constructor = _calls(main_object, "withConstructor")[0]["function"]
     arguments = {arg["name"] for arg in _calls(constructor, "withArg")}
     doc = (ROOT / "docs" / "by-reference.md").read_text(encoding="utf-8")
-    block = doc.split("tests/dagger/test_registration.py reads this block -->\n```json\n", 1)[1].split("```", 1)[0]
+    block = doc.split("tests/container/test_registration.py reads this block -->\n```json\n", 1)[1].split("```", 1)[0]
     [entry] = json.loads(block)["toolchains"]
     assert entry["name"] == json.loads((ROOT / "dagger.json").read_text(encoding="utf-8"))["name"]
     for customization in entry["customizations"]:

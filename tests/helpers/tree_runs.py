@@ -1,4 +1,4 @@
-"""Fixtures of the core tests: one tool cache per session, and one run-all per fixture tree, shared by the modules."""
+"""Fixtures over the fixture trees: one tool cache per session, and one run-all per tree, shared by the tests."""
 
 # pytest fixtures arrive as parameters named like the fixture.
 # pylint: disable=redefined-outer-name
@@ -11,13 +11,14 @@ from pathlib import Path
 
 import anyio
 import pytest
-from helpers.paths import CONFIG, FIXTURES, REPO, snapshot, tree
-from helpers.tools import tool_env
 from quality_gate.app import run as gate
 from quality_gate.commands import Layout
 from quality_gate.findings import ToolResult
 from quality_gate.functions import all_checks
 from quality_gate.local.runner import LocalRunner
+
+from helpers.paths import CONFIG, FIXTURES, REPO, snapshot, tree
+from helpers.tools import tool_env
 
 
 def layout(name: str, config: Path = CONFIG) -> Layout:

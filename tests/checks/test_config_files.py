@@ -13,12 +13,11 @@ import anyio
 import pytest
 from helpers.gate import gate_command
 from helpers.paths import CONFIG
+from helpers.tree_runs import layout
 from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
 from quality_gate.findings import Verdict
 from quality_gate.local.runner import LocalRunner
-
-from .conftest import layout
 
 CLEAN = '''"""A module nothing is wrong with."""
 
