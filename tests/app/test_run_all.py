@@ -15,9 +15,10 @@ import anyio
 import pytest
 from helpers.paths import TOOLS
 from helpers.processes import Process, left_in_sessions, tool_children
+from helpers.runners import Canned, RaisesFor
 from helpers.tree_runs import TreeRun, layout
 from quality_gate.app import run as gate
-from quality_gate.commands import Command, Execution, Layout
+from quality_gate.commands import Command, Execution
 from quality_gate.findings import Verdict
 from quality_gate.functions import all_checks
 from quality_gate.local import runner as local_runner
@@ -141,23 +142,6 @@ def test_fail_fast_cancels_the_rest_and_leaves_no_child(cache_root: Path) -> Non
     assert "PTH110" in text
 
 
-class RaisesFor:  # pylint: disable=too-few-public-methods  # a Runner
-    """The real tools, except that one tool's execution raises, as a lost engine connection would."""
-
-    incremental = False  # keeps no state: every tool runs plainly
-
-    def __init__(self, inner: LocalRunner, tool: str) -> None:
-        self.inner = inner
-        self.layout = inner.layout
-        self.tool = tool
-
-    async def execute(self, command: Command) -> Execution:
-        """Raise for the chosen tool, run the others."""
-        if command.tool.name == self.tool:
-            raise ConnectionError("engine connection lost\nsecond line")
-        return await self.inner.execute(command)
-
-
 @pytest.mark.parametrize("fail_fast", [False, True])
 def test_runner_error_is_that_tools_verdict(cache_root: Path, fail_fast: bool) -> None:
     """No exception group reaches the caller: the tool could not run, the others are reported."""
@@ -172,19 +156,7 @@ def test_runner_error_is_that_tools_verdict(cache_root: Path, fail_fast: bool) -
     assert summary.overall(results).endswith("gate failed: mypy (could not run)")
 
 
-class Unreadable:  # pylint: disable=too-few-public-methods  # a Runner
-    """Output no pylint writes: the check's reading of it must not escape as an exception."""
-
-    incremental = False  # keeps no state: every tool runs plainly
-
-    layout = Layout(source="src", config=".config", workdir="/nowhere")
-
-    async def execute(self, command: Command) -> Execution:
-        """A json2-looking report whose statistics are not an object."""
-        del command
-        return Execution(0, '{"messages": [], "statistics": []}', "", 0.0)
-
-
 def test_unreadable_output_is_could_not_run() -> None:
-    results = anyio.run(gate.run_all, Unreadable(), all_checks()[:1])
+    unreadable = Canned(Execution(0, '{"messages": [], "statistics": []}', "", 0.0))  # no pylint writes this
+    results = anyio.run(gate.run_all, unreadable, all_checks()[:1])
     assert [(r.tool, r.verdict) for r in results] == [("pylint", Verdict.BROKEN)]

@@ -15,10 +15,11 @@ from typing import Any
 import anyio
 import pytest
 from helpers.gate import Project, said
+from helpers.runners import Canned
 from quality_gate.app import run as gate
 from quality_gate.baseline.file import FILE_NAME
 from quality_gate.checks import CHECKS
-from quality_gate.commands import Command, Execution, Layout
+from quality_gate.commands import Execution
 from quality_gate.findings import ToolResult, Verdict
 
 # pylint W0611 and ruff F401 (os), mypy no-untyped-def (shout) and return-value (length), black (TABLE).
@@ -325,16 +326,10 @@ def test_a_tool_that_could_not_run_leaves_the_baseline_unwritten(tmp_path: Path)
     assert not (project.root / ".config" / FILE_NAME).exists()
 
 
-class OneRuffFinding:  # pylint: disable=too-few-public-methods  # a Runner
+def one_ruff_finding() -> Canned:
     """ruff's JSON for one finding, without running ruff."""
-
-    incremental = False  # keeps no state: every tool runs plainly
-    layout = Layout(source="src", config=".config", workdir="/project")
-
-    async def execute(self, command: Command) -> Execution:
-        del command
-        finding = {"code": "F401", "message": "`os` imported but unused", "filename": "src/app.py"}
-        return Execution(1, json.dumps([{**finding, "location": {"row": 3, "column": 8}}]), "", 0.1)
+    finding = {"code": "F401", "message": "`os` imported but unused", "filename": "src/app.py"}
+    return Canned(Execution(1, json.dumps([{**finding, "location": {"row": 3, "column": 8}}]), "", 0.1))
 
 
 def test_a_review_that_fails_leaves_the_tool_as_could_not_run_saying_why() -> None:
@@ -343,7 +338,7 @@ def test_a_review_that_fails_leaves_the_tool_as_could_not_run_saying_why() -> No
     async def unreadable(result: ToolResult) -> ToolResult:
         raise OSError(f"cannot read {result.findings[0].path}")
 
-    result = anyio.run(functools.partial(gate.run_check, OneRuffFinding(), CHECKS["ruff"], review=unreadable))
+    result = anyio.run(functools.partial(gate.run_check, one_ruff_finding(), CHECKS["ruff"], review=unreadable))
     assert result.verdict is Verdict.BROKEN
     assert result.outcome.headline == (
         "ruff could not run: its findings could not be set against the baseline: OSError: cannot read src/app.py"

@@ -11,12 +11,8 @@ tools themselves, so the real ruff is run here on a tree laid out as the contain
 from __future__ import annotations
 
 import dataclasses
-import os
 import posixpath
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +21,9 @@ import pytest
 from helpers.chains import chain, index
 from helpers.chains import gate as make_gate
 from helpers.paths import REPO
+from helpers.runners import Subprocess
 from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS
-from quality_gate.commands import TOOL_ENVIRONMENT, Command, Execution, Layout
 from quality_gate.container import runner as dagger_runner
 from quality_gate.reports import codequality
 
@@ -63,30 +59,6 @@ def test_fix_changeset_is_rooted_at_the_source_path(given: str, meant: str) -> N
     assert changeset_prefix(chain(dagger_runner.changes(source, fixed, given))) == meant
 
 
-class DiskRunner:  # pylint: disable=too-few-public-methods  # the Runner protocol is one method
-    """Runs a command as the container would: in WORKDIR's stand-in, with the tool's cache under tmp."""
-
-    incremental = False  # keeps no state: every tool runs plainly
-
-    def __init__(self, layout: Layout, cache: Path) -> None:
-        self.layout = layout
-        self.cache = cache
-
-    async def execute(self, command: Command) -> Execution:
-        env = {**os.environ, **TOOL_ENVIRONMENT, command.tool.cache_variable: str(self.cache / command.tool.name)}
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, *command.argv],
-            cwd=self.layout.workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-        return Execution(done.returncode, done.stdout, done.stderr, time.perf_counter() - started)
-
-
 @pytest.mark.parametrize(("given", "meant"), SOURCE_PATHS, ids=IDS)
 def test_report_paths_carry_the_same_prefix(tmp_path: Path, given: str, meant: str) -> None:
     """The real ruff, with the container's command line, in a tree laid out like the container."""
@@ -100,7 +72,7 @@ def test_report_paths_carry_the_same_prefix(tmp_path: Path, given: str, meant: s
     layout = dataclasses.replace(dagger_runner.layout(given), config=str(config), workdir=str(workdir))
     assert layout.source == meant
 
-    result = anyio.run(gate.run_check, DiskRunner(layout, tmp_path / "cache"), CHECKS["ruff"])
+    result = anyio.run(gate.run_check, Subprocess(layout, tmp_path / "cache"), CHECKS["ruff"])
     paths = {entry["location"]["path"] for entry in codequality.entries([result])}
     assert paths == {posixpath.normpath(posixpath.join(meant, "bad.py"))}
     source_dir = make_gate(given)._source()

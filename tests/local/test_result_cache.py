@@ -14,9 +14,10 @@ from pathlib import Path
 import anyio
 import pytest
 from helpers.paths import REPO
+from helpers.runners import Canned
 from quality_gate.app import run as gate
 from quality_gate.checks import CHECKS, Check
-from quality_gate.commands import Command, Execution, Layout
+from quality_gate.commands import Execution, Layout
 from quality_gate.findings import ToolResult, Verdict
 from quality_gate.local.result_cache import ResultCache
 from quality_gate.local.runner import LocalRunner
@@ -26,26 +27,6 @@ from quality_gate.tree import Snapshot
 RUFF_CLEAN = Execution(0, "[]", "", 0.5)
 MYPY_CLEAN = Execution(0, "", "", 0.5)
 CONFIG_FILES = frozenset(check.tool.config_file for check in CHECKS.values())
-
-
-class CountingRunner:  # pylint: disable=too-few-public-methods  # a Runner
-    """A stand-in for the local runner that records every command it is asked to run."""
-
-    incremental = False  # keeps no state: every tool runs plainly
-
-    def __init__(
-        self, layout: Layout, answer: Execution = RUFF_CLEAN, on_run: Callable[[], None] | None = None
-    ) -> None:
-        self.layout = layout
-        self.answer = answer
-        self.on_run = on_run
-        self.ran: list[Command] = []
-
-    async def execute(self, command: Command) -> Execution:
-        self.ran.append(command)
-        if self.on_run is not None:
-            self.on_run()
-        return MYPY_CLEAN if command.tool.name == "mypy" else self.answer
 
 
 @pytest.fixture
@@ -75,12 +56,13 @@ def cache_for(project: Path, source: str = "src") -> ResultCache:
     return ResultCache(store, Snapshot.take(project, source), where, CONFIG_FILES)
 
 
-def check(runner: CountingRunner | LocalRunner, cache: ResultCache | None, name: str = "ruff") -> ToolResult:
+def check(runner: Canned | LocalRunner, cache: ResultCache | None, name: str = "ruff") -> ToolResult:
     return anyio.run(gate.run_check, runner, CHECKS[name], cache)
 
 
-def counting(project: Path, answer: Execution = RUFF_CLEAN) -> CountingRunner:
-    return CountingRunner(layout_of(project), answer)
+def counting(project: Path, answer: Execution = RUFF_CLEAN, on_run: Callable[[], None] | None = None) -> Canned:
+    """ruff's stored answer (mypy's clean one), counting the runs."""
+    return Canned({"ruff": answer, "mypy": MYPY_CLEAN}, layout_of(project), on_run)
 
 
 def test_an_unchanged_tree_is_answered_without_running_the_tool(project: Path) -> None:
@@ -272,7 +254,7 @@ def test_an_edit_undone_while_the_tool_runs_is_not_stored(project: Path) -> None
         target.write_bytes(b"VALUE = 'B'\n")
         target.write_bytes(original)
 
-    runner = CountingRunner(layout_of(project), on_run=edit_and_undo)
+    runner = counting(project, on_run=edit_and_undo)
     check(runner, cache_for(project))
     assert target.read_bytes() == original
     runner.on_run = None
@@ -281,7 +263,7 @@ def test_an_edit_undone_while_the_tool_runs_is_not_stored(project: Path) -> None
 
 
 def test_a_tree_edited_while_the_tool_runs_is_not_stored(project: Path) -> None:
-    runner = CountingRunner(layout_of(project), on_run=lambda: _add_source(project))
+    runner = counting(project, on_run=lambda: _add_source(project))
     check(runner, cache_for(project))
     (project / "src" / "pkg" / "extra.py").unlink()  # back to the tree the run started from
     runner.on_run = None
