@@ -121,6 +121,19 @@ class Outcome:
     headline: str
     listing: Listing | None = None  # the same output cut per finding; None when it holds no findings to cut
 
+    @classmethod
+    def ended(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # an outcome's parts, in order
+        cls,
+        tool: str,
+        verdict: Verdict,
+        detail: str,
+        findings: tuple[Finding, ...] = (),
+        output: str = "",
+        listing: Listing | None = None,
+    ) -> Outcome:
+        """How the tool ended, its headline said from the same verdict: every outcome is made here."""
+        return cls(verdict, findings, output, _headline(tool, verdict, detail), listing)
+
     def shown(self, limit: int | None = None) -> str:
         """The output with at most `limit` findings (None: all of them)."""
         return self.output if self.listing is None else self.listing.text(limit)
@@ -190,7 +203,7 @@ def paired(  # noqa: UP047
     return pairs
 
 
-def headline(tool: str, verdict: Verdict, detail: str) -> str:
+def _headline(tool: str, verdict: Verdict, detail: str) -> str:
     """One line that says how a tool ended, worded the same for every tool."""
     if verdict is Verdict.BROKEN:
         return f"{tool} could not run: {detail}"

@@ -11,7 +11,7 @@ import anyio
 
 from ..checks import Check
 from ..commands import Execution, Runner
-from ..findings import Outcome, ToolResult, Verdict, headline
+from ..findings import Outcome, ToolResult, Verdict
 from ..local.result_cache import ResultCache
 
 # What the project accepts of a result (its baseline, see baseline/review.py): it may turn findings into a pass.
@@ -57,7 +57,7 @@ async def run_check(
             if cache and not execution.cached and outcome.verdict in {Verdict.PASSED, Verdict.FAILED}:
                 cache.keep(key, execution)
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
-        outcome = Outcome(Verdict.BROKEN, (), str(error), headline(check.name, Verdict.BROKEN, _describe(error)))
+        outcome = Outcome.ended(check.name, Verdict.BROKEN, _describe(error), output=str(error))
     seconds = time.perf_counter() - started
     exit_code = None if execution is None else execution.exit_code
     result = ToolResult(check.name, outcome, exit_code, started, seconds, cached=bool(execution and execution.cached))
@@ -71,7 +71,7 @@ async def _reviewed(result: ToolResult, review: Review) -> ToolResult:
         return await review(result)
     except Exception as error:  # pylint: disable=broad-exception-caught  # reported, not swallowed
         reason = f"its findings could not be set against the baseline: {_describe(error)}"
-        outcome = Outcome(Verdict.BROKEN, result.findings, str(error), headline(result.tool, Verdict.BROKEN, reason))
+        outcome = Outcome.ended(result.tool, Verdict.BROKEN, reason, result.findings, str(error))
         return ToolResult(result.tool, outcome, result.exit_code, result.started, result.seconds, config=result.config)
 
 
@@ -117,7 +117,7 @@ async def run_all(  # pylint: disable=too-many-arguments  # past `files`, the op
 
 
 def _cancelled(tool: str, started: float, config: str) -> ToolResult:
-    outcome = Outcome(Verdict.CANCELLED, (), "", headline(tool, Verdict.CANCELLED, "stopped by --fail-fast"))
+    outcome = Outcome.ended(tool, Verdict.CANCELLED, "stopped by --fail-fast")
     return ToolResult(tool, outcome, None, started, time.perf_counter() - started, config=config)
 
 
@@ -125,7 +125,7 @@ def _nothing_to_check(check: Check, source: str) -> Outcome:
     """The same answer for every tool given no file of its kind: it could not run, it did not pass."""
     kinds = " or ".join(check.suffixes)
     reason = f"no {kinds} file to check in {source} (environments, caches and non-regular files are not checked)"
-    return Outcome(Verdict.BROKEN, (), "", headline(check.name, Verdict.BROKEN, reason))
+    return Outcome.ended(check.name, Verdict.BROKEN, reason)
 
 
 def _describe(error: BaseException) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import anyio
 
-from ..findings import Finding, Listing, Outcome, ToolResult, Verdict, count, headline
+from ..findings import Finding, Listing, Outcome, ToolResult, Verdict, count
 from ..reports.text import printable
 from .anchors import Scopes
 from .file import Baseline, Comparison, Entry, compare, entry_for, recorded, source_lines, tightened
@@ -115,13 +115,8 @@ def judged(result: ToolResult, comparison: Comparison) -> ToolResult:
     verdict = Verdict.FAILED if result.verdict is Verdict.FAILED and new else Verdict.PASSED
     known, fixed = len(findings) - new, len(comparison.fixed)
     detail = f"{count(new, 'new finding')} ({known} known, {fixed} fixed since the baseline)"
-    outcome = Outcome(
-        verdict,
-        findings,
-        result.outcome.output,
-        headline(result.tool, verdict, detail),
-        _new_only(result.outcome.listing, findings),
-    )
+    listing = _new_only(result.outcome.listing, findings)
+    outcome = Outcome.ended(result.tool, verdict, detail, findings, result.outcome.output, listing)
     return replace(result, outcome=outcome, fixed=len(comparison.fixed))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..commands import PYTHON_SUFFIXES, Command, Execution, Layout, Tool
 from ..errors import QualityGateError
-from ..findings import Finding, Listing, Outcome, Verdict, count, headline, joined
+from ..findings import Finding, Listing, Outcome, Verdict, count, joined
 
 # What black and ruff say when their file discovery (excludes, .gitignore) left nothing to check.
 NO_FILES = re.compile(r"No Python files (are present|found)")
@@ -93,7 +93,7 @@ class Check(ABC):
             return _broken(self.name, *stopped)
         detail = reading.detail or count(len(findings), "finding")
         text = reading.listing.text()
-        return Outcome(reading.verdict, findings, text, headline(self.name, reading.verdict, detail), reading.listing)
+        return Outcome.ended(self.name, reading.verdict, detail, findings, text, reading.listing)
 
 
 def _could_not_run(
@@ -140,7 +140,7 @@ def unreadable(verdict: Verdict, error: UnreadableOutputError, reason: str) -> R
 
 
 def _broken(tool: str, reason: str, findings: tuple[Finding, ...], listing: Listing) -> Outcome:
-    return Outcome(Verdict.BROKEN, findings, listing.text(), headline(tool, Verdict.BROKEN, reason), listing)
+    return Outcome.ended(tool, Verdict.BROKEN, reason, findings, listing.text(), listing)
 
 
 def _with_stderr(listing: Listing, execution: Execution, layout: Layout) -> Listing:
