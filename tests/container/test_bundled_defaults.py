@@ -68,8 +68,8 @@ def test_the_tools_get_the_shipped_texts_where_they_read_their_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = OfflineEngine(bare_project(tmp_path / "repo"), tmp_path / "engine", str(TOOLS_PYTHON), monkeypatch.setattr)
-    prepared = called(engine.gate()._prepared, all_checks())  # pylint: disable=protected-access
-    config = engine.resolve(chain(prepared.runner.config))
+    runner, _ = called(engine.gate()._prepared, all_checks())  # pylint: disable=protected-access
+    config = engine.resolve(chain(runner.config))
     for name in ("requirements.txt", ".pylintrc", "black.toml", "mypy.ini", "pyproject.toml"):
         assert (config / name).read_bytes() == (CONFIG / name).read_bytes(), name
 

@@ -145,10 +145,10 @@ def test_a_repeated_entry_of_the_committed_baseline_is_said_in_the_log(
 
 def test_the_project_requirements_in_the_config_put_their_layer_in_the_toolbox(engine: OfflineEngine) -> None:
     prepared = engine.gate()._prepared  # pylint: disable=protected-access
-    without = chain(anyio.run(prepared, all_checks()).runner.base)
+    without = chain(anyio.run(prepared, all_checks())[0].base)
     assert not [args for field, args in without if args.get("path") == PROJECT_PINS_PATH]
     (engine.root / ".config" / PROJECT_REQUIREMENTS).write_text("x==1 --hash=sha256:00\n", encoding="utf-8")
-    steps = chain(anyio.run(prepared, all_checks()).runner.base)
+    steps = chain(anyio.run(prepared, all_checks())[0].base)
     assert index(steps, "withFile", path=PROJECT_PINS_PATH) < index(steps, "withMountedDirectory", path="/gate/src")
 
 

@@ -5,23 +5,25 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Annotated, NoReturn
 
 import dagger
 from dagger import DefaultPath, Doc, Ignore, check, dag, function, generate, object_type
 from dagger.mod._exceptions import FunctionError
 
-from .. import defaults, inputs
+from .. import defaults
 from ..app import run as gate
+from ..app.prepare import PathOption, Prepared, Request, prepare
+from ..app.render import Rendered, rendered
+from ..app.review import recording, review_for
 from ..baseline.file import FILE_NAME as BASELINE_FILE
-from ..baseline.file import Baseline, load, render, repeats_note
-from ..baseline.review import Anchoring, Review, unrecordable
+from ..baseline.file import render
+from ..baseline.review import unrecordable
 from ..checks import CHECKS, Check
-from ..checks.config import unconfigured
-from ..commands import PROJECT_REQUIREMENTS, PYTHON_SUFFIXES, TOOL_REQUIREMENTS, file_set_digest
+from ..commands import PROJECT_REQUIREMENTS, TOOL_REQUIREMENTS
 from ..errors import QualityGateError
-from ..findings import EXIT_BROKEN, ToolResult, exit_code
+from ..findings import EXIT_BROKEN, EXIT_FINDINGS
 from ..fix.fixers import FIXERS, run_fixers
 from ..functions import all_checks, check_for, drivers
 from ..local.tools_env import pinned
@@ -29,13 +31,11 @@ from ..reports import files as report_files
 from ..reports import summary
 from ..tree import NEVER_SOURCE_DIRS
 from . import runner as dagger_runner
+from .repository import WorkspaceRepository
 
 # Never sent to the engine: caches and environments are not source, and would defeat its cache.
 # (.gitignore'd files are left out by Dagger itself.)
 WORKSPACE_IGNORE = [*(f"**/{name}" for name in sorted(NEVER_SOURCE_DIRS)), "**/*.pyc", "**/*.egg-info"]
-
-
-IN_WORKSPACE = "in the repository (the workspace)"  # where a path option names a folder, in its error
 
 
 class GateError(FunctionError):
@@ -64,15 +64,6 @@ class CouldNotRunError(GateError, dagger.ExecError):  # pylint: disable=too-many
         # The engine's error, as it came (ExecError's __init__ takes *args untyped).
         dagger.ExecError.__init__(self, failed.errors, failed.request)  # type: ignore[no-untyped-call]
         self.extra = None  # what a ModuleError carries besides its message: nothing
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """What every function starts from: the runner, the source's Python files, the committed baseline (if any)."""
-
-    runner: dagger_runner.ContainerRunner
-    files: list[str]
-    baseline: Baseline | None
 
 
 @object_type
@@ -133,10 +124,10 @@ class QualityGate:
         fail_fast: Annotated[bool, Doc("Stop the other tools at the first failure.")] = False,
     ) -> str:
         """All four at once; a summary, every failing tool's output, and one failure at the end naming them."""
-        ready = await self._prepared(all_checks())
-        review = self._review(ready)
-        results = await gate.run_all(ready.runner, all_checks(), fail_fast, files=ready.files, review=review)
-        return await _verdict(results, summary.overall(results))
+        runner, ready = await self._prepared(all_checks())
+        review = review_for("run-all", ready.baseline, self._read)
+        results = await gate.run_all(runner, all_checks(), fail_fast, files=ready.files, review=review)
+        return await _verdict(rendered("run-all", results))
 
     @function
     async def report(self) -> dagger.Directory:
@@ -144,9 +135,9 @@ class QualityGate:
 
         It returns the reports whatever the verdict (the last line of summary.txt says it), so CI can publish them.
         """
-        ready = await self._prepared(all_checks())
-        review = self._review(ready) or Anchoring(self._read)  # fingerprints hash where each finding lies
-        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=review)
+        runner, ready = await self._prepared(all_checks())
+        review = review_for("report", ready.baseline, self._read)
+        results = await gate.run_all(runner, all_checks(), files=ready.files, review=review)
         # The toolbox installs exactly the pins: the versions that ran.
         versions = pinned(await self._config().file(TOOL_REQUIREMENTS).contents())
         reports = dag.directory()
@@ -164,20 +155,20 @@ class QualityGate:
         With a baseline committed, it only loses the entries fixed since (unless --reset); the checks then fail
         on findings that are not in it.
         """
-        ready = await self._prepared(all_checks(), committed=not reset)  # --reset never reads the old file
-        recording = Review(ready.baseline, self._read)
-        results = await gate.run_all(ready.runner, all_checks(), files=ready.files, review=recording)
+        runner, ready = await self._prepared(all_checks(), committed=not reset)  # --reset never reads the old file
+        review = recording(ready.baseline, self._read)
+        results = await gate.run_all(runner, all_checks(), files=ready.files, review=review)
         refused = unrecordable(results)
         if refused:
             await could_not_run(f"{summary.overall(results)}\n{refused}")
         print(summary.table(results), file=sys.stderr)  # the function's log: what the baseline holds
-        return dag.file(BASELINE_FILE, render(recording.next_baseline(reset)))
+        return dag.file(BASELINE_FILE, render(review.next_baseline(reset)))
 
     @function
     @generate
     async def fix(self) -> dagger.Changeset:
         """ruff's safe fixes, then black, as a changeset of the source that the CLI shows and applies."""
-        prepared = (await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])).runner
+        prepared, _ = await self._prepared([CHECKS[fixer.tool.name] for fixer in FIXERS])
         source, config = self._source(), prepared.config
         writable = dagger_runner.with_source(dagger_runner.toolbox(config), source, self.source_path, writable=True)
         chain = dagger_runner.ChainRunner(writable, config, prepared.layout, prepared.volumes)
@@ -189,13 +180,10 @@ class QualityGate:
 
     async def _single(self, function_name: str) -> str:
         tool = check_for(function_name)
-        ready = await self._prepared([tool])
-        result = await gate.run_check(ready.runner, tool, files=ready.files, review=self._review(ready))
-        return await _verdict([result], summary.single(result))
-
-    def _review(self, ready: Prepared) -> Review | None:
-        """Each result seen through the committed baseline, when the project has one."""
-        return Review(ready.baseline, self._read) if ready.baseline else None
+        runner, ready = await self._prepared([tool])
+        review = review_for(function_name, ready.baseline, self._read)
+        result = await gate.run_check(runner, tool, files=ready.files, review=review)
+        return await _verdict(rendered(function_name, [result]))
 
     async def _read(self, path: str) -> str | None:
         """A source file, by its path from the repository root as findings name it (for the baseline's anchors)."""
@@ -221,66 +209,37 @@ class QualityGate:
         """The configuration, read from the same repository at config_path."""
         return dagger_runner.config_dir(self._repository(), self.config_path)
 
-    async def _prepared(self, checks: list[Check], committed: bool = True) -> Prepared:
-        """The runner, the source's Python files and the baseline (unless not `committed`), once the input is usable.
-
-        Tools given nothing to check would pass; given a config file without their section, they would run with
-        their defaults; given a path that is not there, the engine would fail with its own words, after the
-        toolbox is built. The project's requirements, when the config has them, are installed in the toolbox.
-        """
+    async def _prepared(
+        self, checks: list[Check], committed: bool = True
+    ) -> tuple[dagger_runner.ContainerRunner, Prepared]:
+        """The runner over what the application prepared (see app/prepare.py); bad input ends the function."""
         try:
-            return await self._checked_input(checks, committed)
-        except QualityGateError as error:
+            source = dagger_runner.repository_path(self.source_path, "--source-path")
+            config = dagger_runner.repository_path(self.config_path, "--config-path")
+            request = Request(
+                PathOption("--source-path", self.source_path, source),
+                PathOption("--config-path", self.config_path, config),
+                config_default=config == defaults.FOLDER,
+                checks=checks,
+                committed=committed,
+            )
+            ready = await prepare(WorkspaceRepository(self._repository()), request)
+        except QualityGateError as error:  # an InputError, or a path outside the repository
             return await could_not_run(str(error))
+        tools = (self._configuration(ready), ready.bundled)
+        requirements = PROJECT_REQUIREMENTS in ready.present  # installed in the toolbox, when the config has them
+        return self._runner(ready.file_set, requirements, self._volume_prefix(ready.file_set), tools), ready
 
-    async def _checked_input(self, checks: list[Check], committed: bool) -> Prepared:
-        source_path = dagger_runner.repository_path(self.source_path, "--source-path")
-        if not await self._is_directory(source_path):
-            raise QualityGateError(inputs.not_a_directory("--source-path", self.source_path, IN_WORKSPACE))
-        config_path = dagger_runner.repository_path(self.config_path, "--config-path")
-        own_config = await self._is_directory(config_path)
-        if not own_config and config_path != defaults.FOLDER:  # the default folder may be missing: all shipped
-            raise QualityGateError(inputs.not_a_directory("--config-path", self.config_path, IN_WORKSPACE))
-        files = [path for suffix in PYTHON_SUFFIXES for path in await self._source().glob(f"**/*{suffix}")]
-        if not files:
-            raise QualityGateError(inputs.no_python_file("--source-path", self.source_path))
-        present = set(await self._config().entries()) if own_config else set()
-        config, bundled = await self._configuration(present, checks)
-        baseline = await self._committed(config) if committed and BASELINE_FILE in present else None
-        file_set = file_set_digest(files)
-        project_requirements = PROJECT_REQUIREMENTS in present
-        runner = self._runner(file_set, project_requirements, self._volume_prefix(file_set), (config, bundled))
-        return Prepared(runner, files, baseline)
-
-    async def _committed(self, config: dagger.Directory) -> Baseline:
-        """The committed baseline (a BaselineError when it is not one); a repeated entry said in the log."""
-        name = f"{self.config_path}/{BASELINE_FILE}"
-        baseline = load(await config.file(BASELINE_FILE).contents(), name)
-        note = repeats_note(baseline, name)
-        if note:
-            print(note, file=sys.stderr)  # the function's log
-        return baseline
-
-    async def _is_directory(self, path: str) -> bool:
-        return await self._repository().exists(path, expected_type=dagger.ExistsType.DIRECTORY_TYPE)
-
-    async def _configuration(self, present: set[str], checks: list[Check]) -> tuple[dagger.Directory, tuple[str, ...]]:
+    def _configuration(self, ready: Prepared) -> dagger.Directory:
         """The configuration the tools get: the project's own files, and the shipped ones for those it lacks.
 
-        The project's own files must configure their tools (the shipped ones do); the shipped files are read from
-        the module's own source (dagger.json includes .config/ in what the engine loads).
+        The shipped files are read from the module's own source (dagger.json includes .config/ in what the engine
+        loads).
         """
-        own = [check for check in checks if check.tool.config_file in present]
-        texts = {check.tool.config_file: await self._config().file(check.tool.config_file).contents() for check in own}
-        problem = unconfigured(self.config_path, own, texts)
-        if problem:
-            raise QualityGateError(problem)
-        names = [TOOL_REQUIREMENTS, *(check.tool.config_file for check in all_checks())]
-        bundled = tuple(name for name in names if name not in present)
-        config = self._config() if present else dag.directory()
-        for name in bundled:
+        config = self._config() if ready.present else dag.directory()
+        for name in ready.bundled:
             config = config.with_new_file(name, defaults.text(name))
-        return config, bundled
+        return config
 
     def _volume_prefix(self, file_set: str) -> str:
         """The start of this project's cache volume names: two projects on one engine never share a tool's state.
@@ -327,10 +286,10 @@ async def could_not_run(text: str) -> NoReturn:
     raise GateError(text)  # the exec cannot succeed; if an engine ever let it, the function still fails
 
 
-async def _verdict(results: list[ToolResult], text: str) -> str:
-    """The report when everything passed; otherwise the same report as the function's error, by its exit code."""
-    if exit_code(results) == EXIT_BROKEN:
-        await could_not_run(text)
-    if summary.failing(results):
-        raise GateError(text)
-    return text
+async def _verdict(done: Rendered) -> str:
+    """The text when everything passed; otherwise the same text as the function's error, by its exit code."""
+    if done.exit_code == EXIT_BROKEN:
+        await could_not_run(done.text)
+    if done.exit_code == EXIT_FINDINGS:
+        raise GateError(done.text)
+    return done.text
