@@ -189,7 +189,7 @@ def test_an_unexpected_error_is_one_line_and_exit_2_unless_debugging(
     def broken(_: object) -> None:
         raise RuntimeError("something of ours broke")
 
-    monkeypatch.setattr(cli, "prepare", broken)
+    monkeypatch.setattr(cli, "set_up", broken)
     assert cli.main(["ruff", "--cache-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "error: unexpected RuntimeError: something of ours broke (run with --debug for details)"

@@ -29,16 +29,17 @@ UNDO_HINT = "`quality-gate fix --undo` (make local-fix-undo) puts every file bac
 
 
 @dataclass(frozen=True)
-class FixRun:
-    """What the command line prepared for a fix; `look_again` snapshots the project anew after writing."""
+class FixRun:  # pylint: disable=too-many-instance-attributes  # what the command line prepared, one field a part
+    """What the command line prepared for a fix; `look_again` gives the result cache over a new snapshot."""
 
     runner: LocalRunner
     checks: list[Check]
     snapshot: Snapshot
+    files: list[str]  # the source's Python files, as the run prepared them (a fix changes no file's name)
     cache: ResultCache | None
     fix_dir: Path
     yes: bool
-    look_again: Callable[[], tuple[Snapshot, ResultCache | None]]
+    look_again: Callable[[], ResultCache | None]
 
 
 def say(text: str) -> None:
@@ -88,7 +89,7 @@ def run(fix: FixRun) -> int:
     if not (fix.yes or _confirmed(len(paths))):
         say("fix: nothing was written; run `fix --yes` (make local-fix YES=1) to apply")
         return EXIT_FINDINGS
-    before = interrupts.run(gate.run_all, fix.runner, fix.checks, False, fix.cache, fix.snapshot.python_files())
+    before = interrupts.run(gate.run_all, fix.runner, fix.checks, False, fix.cache, fix.files)
     done = local_fix.Application()
     try:
         local_fix.apply(Path(layout.workdir), private_directory(fix.fix_dir / "undo"), list(found.changes), done)
@@ -113,8 +114,8 @@ def _report(done: local_fix.Application, paths: Sequence[str], before: list[Tool
     say(f"fix: {len(done.written)} file(s) changed" + _names(done.written))
     if done.changed_since:
         print(f"error: changed since the preview, left as they are: {', '.join(done.changed_since)}", file=sys.stderr)
-    snapshot, cache = fix.look_again()
-    after = interrupts.run(gate.run_all, fix.runner, fix.checks, False, cache, snapshot.python_files())
+    cache = fix.look_again()
+    after = interrupts.run(gate.run_all, fix.runner, fix.checks, False, cache, fix.files)
     verified = verify.compare(before, after)
     say("verify: every changed file compiles; findings before and after the fix:\n" + verified.text())
     if verified.worse:
