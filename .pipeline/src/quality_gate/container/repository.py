@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagger
 
-from ..tree import PYTHON_SUFFIXES
+from ..commands import PYTHON_SUFFIXES
 
 IN_WORKSPACE = "in the repository (the workspace)"  # where a path option names a folder, in its error
 
